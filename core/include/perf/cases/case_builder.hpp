@@ -1,0 +1,43 @@
+// Helpers every test type uses to plan and run a case the same way: the case skeleton from an
+// operation, load settings read from performance_config with --time-scale and explicit flags
+// applied, and the closing checks.
+#pragma once
+
+#include "perf/api/test_type.hpp"
+
+#include <string>
+
+namespace perf::cases {
+
+// id "TYPE:METHOD:PATH[:VARIANT]", endpoint, method, description, base URL, requests, and the
+// headers of the first request.
+api::TestCase make_case(const std::string& test_type, const api::Operation& op,
+                        const std::string& variant, const std::string& description,
+                        const api::PlanContext& context);
+
+// performance_config for a pattern, or for the explicit --users/--duration/... flags.
+boost::json::object load_config(const api::LoadPattern& pattern, const api::Settings& settings);
+// The pattern named by --pattern, or `fallback`.
+api::LoadPattern pattern_or(const api::Settings& settings, const std::string& fallback);
+// True when the command line gave explicit load values (quick mode semantics).
+bool has_explicit_load(const api::Settings& settings);
+api::LoadPattern explicit_pattern(const api::Settings& settings);
+
+// The standard assertions and performance_thresholds from the seed settings.
+void add_standard_checks(api::TestCase& c, const api::Settings& settings, double expected_rps);
+
+// A phase from the case's performance_config: closed model (concurrent_users, ramp_up_seconds,
+// think_time, duration_seconds, iterations) or open model (rate_rps), durations multiplied by
+// --time-scale. The case's requests and base URL go with it.
+api::Phase phase_from_config(const api::TestCase& c, const api::Settings& settings,
+                             const std::string& name);
+
+double config_number(const boost::json::object& config, const char* key, double fallback);
+
+// Finishes a case that ran phases: checks assertions and thresholds and sets the verdict.
+void conclude_case(api::CaseResult& result);
+
+// A finding with a rounded number.
+api::Finding finding(std::string id, double value, std::string unit, std::string text);
+
+}  // namespace perf::cases

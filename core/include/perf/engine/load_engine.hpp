@@ -1,0 +1,48 @@
+// The load engine: runs one Phase (closed or open model) on every thread of the shared
+// executor, each thread with its own connections and recorder, and merges what they measured
+// once per interval (published on the metrics bus) and at the end.
+#pragma once
+
+#include "perf/api/load.hpp"
+#include "perf/exec/executor.hpp"
+#include "perf/http/target.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+namespace perf::engine {
+
+struct EngineOptions {
+  double timeout_s = 30;
+  int max_connections = 0;  // open model bound over all threads; 0: automatic
+  http::TlsOptions tls;
+  std::string default_base_url;  // used when a phase names none
+  double interval_s = 1.0;       // metrics bus interval
+};
+
+struct PhaseHooks {
+  api::MetricsBus* bus = nullptr;
+  std::string case_id;
+  const std::atomic<bool>* stop = nullptr;       // set by Ctrl-C / SIGTERM / abortOnFail
+  std::function<double()> target_rss_mb;          // -1 when not monitored
+};
+
+class LoadEngine {
+ public:
+  LoadEngine(exec::Executor& executor, EngineOptions options);
+
+  // Must be awaited on one of the executor's contexts. Throws perf::UserError for a phase that
+  // cannot run (bad base URL, no requests).
+  boost::asio::awaitable<api::PhaseResult> run(api::Phase phase, PhaseHooks hooks);
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  exec::Executor& executor_;
+  EngineOptions options_;
+};
+
+}  // namespace perf::engine

@@ -1,0 +1,110 @@
+// One HTTP/1.1 keep-alive connection (plain or TLS) that sends prepared requests and measures
+// each part of the exchange. The one HTTP client of the project: the load engine, probes and
+// the resource monitor all use it. Responses are parsed without storing headers or body unless
+// a Capture asks for them, so the hot path does not allocate.
+#pragma once
+
+#include "perf/api/request.hpp"
+#include "perf/http/target.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perf::http {
+
+using Clock = std::chrono::steady_clock;
+
+enum class ErrorKind : std::uint8_t {
+  none,
+  connect_refused,
+  connect_timeout,
+  request_timeout,
+  reset,
+  tls,
+  protocol,
+  dns,
+  aborted,  // stopped by the run ending; not counted anywhere
+};
+inline constexpr std::size_t error_kind_count = 9;
+std::string_view to_string(ErrorKind kind);
+
+// A request serialized once: the bytes on the wire and what the parser must know about it.
+struct PreparedRequest {
+  std::string bytes;
+  bool head = false;  // HEAD: the response has no body whatever its headers say
+
+  static PreparedRequest make(const api::RequestSpec& spec, const Url& base, bool keep_alive);
+};
+
+// What one exchange measured. Times in microseconds.
+struct Outcome {
+  int status = 0;
+  ErrorKind error = ErrorKind::none;
+  std::uint32_t dns_us = 0, connect_us = 0, tls_us = 0, send_us = 0, wait_us = 0, receive_us = 0;
+  std::uint64_t bytes_in = 0, bytes_out = 0;
+  bool reused = false;      // sent on a connection that was already open
+  bool keep_alive = false;  // the connection may carry the next request
+};
+
+// For probes: headers and the start of the body.
+struct Capture {
+  api::HeaderList headers;
+  std::string body;
+  std::size_t body_cap = 0;
+  std::uint64_t body_bytes = 0;
+  std::string error_detail;
+};
+
+class Connection {
+ public:
+  Connection(boost::asio::any_io_executor executor, std::shared_ptr<const Target> target);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Sends `request` (connecting first if needed) and reads the whole response. Never throws for
+  // network errors: they are reported in `out.error`. A request on a reused connection that the
+  // server had closed is retried once on a new connection, as browsers and curl do.
+  boost::asio::awaitable<void> exchange(const PreparedRequest& request, Outcome& out,
+                                        Capture* capture = nullptr);
+
+  // Deadline of the exchange under way, checked by a TimeoutSweeper.
+  void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
+  Clock::time_point deadline() const { return deadline_; }
+  bool busy() const { return busy_; }
+  bool is_open() const;
+
+  // Closes the socket: the exchange under way ends with request_timeout (timed_out = true) or
+  // `aborted` (timed_out = false).
+  void abort(bool timed_out);
+  void close();
+
+ private:
+  boost::asio::awaitable<bool> connect(Outcome& out, Capture* capture);
+  template <class Stream>
+  boost::asio::awaitable<void> transfer(Stream& stream, const PreparedRequest& request,
+                                        Outcome& out, Capture* capture);
+  boost::asio::ip::tcp::socket& socket();
+  ErrorKind classify(const boost::system::error_code& ec, bool connecting) const;
+
+  boost::asio::any_io_executor executor_;
+  std::shared_ptr<const Target> target_;
+  std::optional<boost::asio::ip::tcp::socket> plain_;
+  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+  boost::beast::flat_buffer buffer_;  // (must persist between reads: may hold the next bytes)
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool busy_ = false;
+  bool timed_out_ = false;
+  bool aborted_ = false;
+};
+
+}  // namespace perf::http

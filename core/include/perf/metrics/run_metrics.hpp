@@ -1,0 +1,75 @@
+// Everything measured over one phase or one case: counts, the latency histogram, the timing
+// breakdown, status codes, error kinds, bytes, the per-second series and resource use. Merges
+// exactly, so a case made of several phases (or runs in parts) adds up.
+#pragma once
+
+#include "perf/metrics/latency_histogram.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace perf::metrics {
+
+// Sums over requests of each timing part, in microseconds.
+struct TimingSums {
+  std::uint64_t dns_us = 0, connect_us = 0, tls_us = 0, send_us = 0, wait_us = 0, receive_us = 0;
+  std::uint64_t requests = 0;  // how many requests the sums cover
+  void merge(const TimingSums& o);
+};
+
+// One point of the per-second series.
+struct IntervalPoint {
+  double t_s = 0;  // seconds since the phase started, at the end of the interval
+  double rps = 0;
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double p99_ms = 0;
+  double errors_per_s = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t errors = 0;
+  double active_users = 0;  // virtual users (closed) or in-flight requests (open)
+  double target = 0;        // users or rate the schedule asked for
+  double target_rss_mb = -1;  // the target's memory when monitored, else -1
+};
+
+struct RunMetrics {
+  LatencyHistogram latency;  // every response, whatever its status
+  std::uint64_t total_requests = 0;  // responses plus transport errors
+  std::uint64_t successful_requests = 0;  // status < 400
+  std::uint64_t failed_requests = 0;      // status >= 400 or transport error
+  std::map<int, std::uint64_t> status_codes;
+  std::map<std::string, std::uint64_t> errors;  // by error kind
+  std::uint64_t bytes_received = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t dropped_iterations = 0;  // open model: arrivals with no free connection
+  TimingSums timing;
+  double duration_s = 0;  // wall time the load ran (sum over sequential phases)
+  std::int64_t start_unix_ms = 0;
+  std::int64_t end_unix_ms = 0;
+  double peak_memory_mb = 0;   // the agent's peak RSS
+  double avg_cpu_percent = 0;  // the agent's CPU over the run (100 = one core)
+  std::vector<IntervalPoint> intervals;
+
+  double throughput_rps() const { return duration_s > 0 ? double(total_requests) / duration_s : 0; }
+  double error_rate_percent() const {
+    return total_requests ? 100.0 * double(failed_requests) / double(total_requests) : 0;
+  }
+  double percentile_ms(double p) const { return double(latency.value_at_percentile(p)) / 1000.0; }
+
+  // Adds counts, histogram, codes, errors, bytes and timing; leaves durations and series.
+  void add_counts(const RunMetrics& other);
+  // Phases run one after the other: counts add, durations add, series are appended with their
+  // times shifted.
+  void append(const RunMetrics& later);
+
+  // DESIGN §7 names; durations in ms, rates in %.
+  boost::json::object to_json() const;
+  static RunMetrics from_json(const boost::json::object& o);
+};
+
+}  // namespace perf::metrics

@@ -1,0 +1,31 @@
+// Example values from (expanded) JSON Schemas, OpenAPI 3.0/3.1 and Swagger 2.0 flavours:
+// example/examples/default/enum/const first, then by type and format, within the schema's
+// bounds. Deterministic for a given seed.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace perf::openapi {
+
+struct ExampleOptions {
+  std::uint64_t seed = 1;
+  bool for_request_body = true;  // leave readOnly properties out
+  int max_depth = 8;
+};
+
+boost::json::value example_of(const boost::json::value& schema, const ExampleOptions& options);
+
+// An example grown to about `bytes` bytes of JSON by adding array items and lengthening strings
+// the schema leaves room for; falls back to an extra "padding" property where the schema allows
+// additional properties. Exact size is not guaranteed when the schema's bounds forbid growth.
+boost::json::value example_of_size(const boost::json::value& schema, std::size_t bytes,
+                                   const ExampleOptions& options);
+
+// A value as it goes into a path, query or header: strings bare, the rest as JSON text,
+// arrays comma-joined (OpenAPI's default "form"/"simple" style without explode).
+std::string to_parameter_text(const boost::json::value& value);
+
+}  // namespace perf::openapi

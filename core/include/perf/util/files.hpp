@@ -1,0 +1,18 @@
+// Reading and writing files the way the CLI needs: whole files with errors that name the file,
+// and atomic writes (temporary file in the same folder, then rename) so a report is never half
+// written.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace perf::util {
+
+// Throws perf::UserError("FILE: cannot read: reason").
+std::string read_file(const std::filesystem::path& path);
+
+// Creates parent folders. Throws std::runtime_error naming the file on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+}  // namespace perf::util

@@ -1,0 +1,116 @@
+#include "perf/cases/case_builder.hpp"
+
+#include "perf/verdict/case_checks.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+namespace perf::cases {
+
+namespace json = boost::json;
+
+api::TestCase make_case(const std::string& test_type, const api::Operation& op,
+                        const std::string& variant, const std::string& description,
+                        const api::PlanContext& context) {
+  api::TestCase c;
+  c.id = test_type + ":" + op.method + ":" + op.path + (variant.empty() ? "" : ":" + variant);
+  c.test_type = test_type;
+  c.endpoint = op.path;
+  c.method = op.method;
+  c.description = description;
+  c.base_url = context.requests.base_url_for(op);
+  c.requests = context.requests.requests_for(op);
+  for (const auto& [k, v] : c.requests.front().headers) c.headers[k] = v;
+  return c;
+}
+
+bool has_explicit_load(const api::Settings& s) {
+  return s.users || s.duration_s || s.ramp_up_s_override || s.think_time_s_override || s.rate_rps;
+}
+
+api::LoadPattern explicit_pattern(const api::Settings& s) {
+  api::LoadPattern p;
+  p.name = "custom";
+  p.users = s.users.value_or(s.default_users);
+  p.duration_s = s.duration_s.value_or(s.test_duration_s);
+  p.ramp_up_s = s.ramp_up_s_override.value_or(0);
+  p.think_time_s = s.think_time_s_override.value_or(0);
+  return p;
+}
+
+api::LoadPattern pattern_or(const api::Settings& settings, const std::string& fallback) {
+  if (settings.pattern)
+    if (const auto* p = settings.find_pattern(*settings.pattern)) return *p;
+  if (const auto* p = settings.find_pattern(fallback)) return *p;
+  return explicit_pattern(settings);
+}
+
+json::object load_config(const api::LoadPattern& p, const api::Settings& s) {
+  json::object config{{"pattern", p.name},
+                      {"concurrent_users", std::min(p.users, s.max_users)},
+                      {"duration_seconds", p.duration_s},
+                      {"ramp_up_seconds", p.ramp_up_s},
+                      {"think_time", p.think_time_s},
+                      {"timeout", s.timeout_s}};
+  if (s.rate_rps) config["rate_rps"] = *s.rate_rps;
+  return config;
+}
+
+double config_number(const json::object& config, const char* key, double fallback) {
+  const auto* v = config.if_contains(key);
+  return v && v->is_number() ? v->to_number<double>() : fallback;
+}
+
+void add_standard_checks(api::TestCase& c, const api::Settings& s, double expected_rps) {
+  c.assertions.push_back({"p95_response_time", "less_than", s.response_threshold_ms,
+                          "95% of responses within " + std::to_string(int(s.response_threshold_ms)) + " ms",
+                          {}, {}});
+  c.assertions.push_back({"error_rate", "less_than", s.error_threshold_percent,
+                          "Error rate below " + std::to_string(s.error_threshold_percent).substr(0, 4) + " %",
+                          {}, {}});
+  if (expected_rps > 0)
+    c.assertions.push_back({"throughput", "greater_than", expected_rps,
+                            "Throughput should exceed " + std::to_string(int(std::round(expected_rps))) +
+                                " requests/second",
+                            {}, {}});
+  c.performance_thresholds = json::object{{"avg_response_time_ms", 2 * s.response_threshold_ms},
+                                          {"p95_response_time_ms", 3 * s.response_threshold_ms},
+                                          {"success_rate_percent", 100.0 - s.error_threshold_percent},
+                                          {"error_rate_percent", s.error_threshold_percent}};
+}
+
+api::Phase phase_from_config(const api::TestCase& c, const api::Settings& s, const std::string& name) {
+  const auto& config = c.performance_config;
+  api::Phase phase;
+  phase.name = name;
+  phase.base_url = c.base_url;
+  phase.requests = c.requests;
+  phase.timeout_s = config_number(config, "timeout", s.timeout_s);
+  phase.duration_s = s.scaled(config_number(config, "duration_seconds", s.test_duration_s));
+  const double rate = config_number(config, "rate_rps", 0);
+  if (rate > 0) {
+    phase.model = api::LoadModel::open;
+    phase.rate_rps = rate;
+    phase.max_connections = s.max_connections;
+  } else {
+    phase.users = std::max(1, int(config_number(config, "concurrent_users", s.default_users)));
+    phase.ramp_up_s = s.scaled(config_number(config, "ramp_up_seconds", 0));
+    // Think time is a property of the user, not of the test's length: it is not scaled.
+    phase.think_time_s = config_number(config, "think_time", 0);
+    phase.iterations = std::uint64_t(config_number(config, "iterations", 0));
+  }
+  return phase;
+}
+
+void conclude_case(api::CaseResult& result) {
+  const auto checks = verdict::check_case(result);
+  verdict::conclude(result, checks);
+}
+
+api::Finding finding(std::string id, double value, std::string unit, std::string text) {
+  const double rounded = std::round(value * 1000.0) / 1000.0;
+  return {std::move(id), json::value(rounded), std::move(unit), std::move(text)};
+}
+
+}  // namespace perf::cases

@@ -1,0 +1,395 @@
+#include "perf/engine/load_engine.hpp"
+
+#include "perf/engine/recorder.hpp"
+#include "perf/engine/schedule.hpp"
+#include "perf/engine/wait_group.hpp"
+#include "perf/http/connection.hpp"
+#include "perf/monitor/process_stats.hpp"
+#include "perf/util/user_error.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+namespace perf::engine {
+
+namespace asio = boost::asio;
+using http::Clock;
+
+namespace {
+
+std::uint64_t micros(Clock::duration d) {
+  return std::uint64_t(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+}
+Clock::duration seconds(double s) {
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class Worker;
+
+// Everything the threads of one phase share. Written before the workers start, then read-only,
+// except the atomics and what the mutex guards.
+struct PhaseRun {
+  api::Phase phase;
+  std::shared_ptr<const http::Target> target;
+  std::vector<http::PreparedRequest> requests;
+  Schedule schedule;
+  double planned_s = 0;  // how long the schedule runs (0: until the iterations are done)
+  Clock::duration timeout{};
+  Clock::time_point start;
+  Clock::time_point end;  // the schedule's end; max() for iteration runs
+  PhaseHooks hooks;
+  std::atomic<bool> stopping{false};          // no new requests from now on
+  std::atomic<std::int64_t> iterations_left{0};
+  std::vector<std::unique_ptr<Worker>> workers;
+
+  // Interval harvest (once per interval, never on the request path).
+  std::mutex mutex;
+  metrics::RunMetrics totals;
+  metrics::RunMetrics interval;
+  double interval_users = 0;
+  int harvested = 0;
+  double last_harvest_s = 0;
+
+  bool should_stop(Clock::time_point now) const {
+    return stopping.load(std::memory_order_relaxed) || now >= end ||
+           (hooks.stop && hooks.stop->load(std::memory_order_relaxed));
+  }
+  double elapsed_s(Clock::time_point now) const {
+    return std::chrono::duration<double>(now - start).count();
+  }
+};
+
+// One thread's share of a phase: its users or arrivals, its connections and its recorder.
+class Worker {
+ public:
+  Worker(PhaseRun& run, asio::io_context& context, std::size_t index, std::size_t workers)
+      : run_(run), context_(context), index_(index), workers_(workers) {}
+
+  asio::awaitable<void> run() {
+    WaitGroup sweeper(context_.get_executor());
+    sweeper.add();
+    asio::co_spawn(context_, sweep(), [&sweeper](std::exception_ptr) { sweeper.done(); });
+    if (run_.phase.model == api::LoadModel::closed)
+      co_await run_closed();
+    else
+      co_await run_open();
+    finished_ = true;
+    sweeper_timer_.cancel();
+    co_await sweeper.wait();
+    for (auto& c : connections_) c->close();
+  }
+
+  asio::io_context& context() { return context_; }
+
+  Recorder recorder;
+  double active = 0;  // users running now (closed) or requests in flight (open)
+
+ private:
+  // Ends exchanges past their deadline; one timer per thread instead of one per request.
+  asio::awaitable<void> sweep() {
+    const auto tick = std::clamp(run_.timeout / 10, Clock::duration(std::chrono::milliseconds(5)),
+                                 Clock::duration(std::chrono::milliseconds(100)));
+    boost::system::error_code ec;
+    while (!finished_) {
+      sweeper_timer_.expires_after(tick);
+      co_await sweeper_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      const auto now = Clock::now();
+      const bool interrupted = run_.hooks.stop && run_.hooks.stop->load();
+      for (auto& c : connections_)
+        if (c->busy() && (interrupted || now > c->deadline())) c->abort(!interrupted);
+    }
+  }
+
+  http::Connection& new_connection() {
+    connections_.push_back(std::make_unique<http::Connection>(context_.get_executor(), run_.target));
+    return *connections_.back();
+  }
+
+  // Sleeps until `when` in short slices, so a stop request is noticed quickly.
+  asio::awaitable<void> sleep_until(asio::steady_timer& timer, Clock::time_point when) {
+    boost::system::error_code ec;
+    while (Clock::now() < when && !run_.should_stop(Clock::now())) {
+      timer.expires_at(std::min(when, Clock::now() + std::chrono::milliseconds(200)));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  asio::awaitable<void> run_closed() {
+    const int peak = int(std::ceil(run_.schedule.peak()));
+    WaitGroup users(context_.get_executor());
+    for (int user = int(index_); user < peak; user += int(workers_)) {
+      users.add();
+      asio::co_spawn(context_, virtual_user(user, new_connection()),
+                     [&users](std::exception_ptr) { users.done(); });
+    }
+    co_await users.wait();
+  }
+
+  asio::awaitable<void> virtual_user(int user, http::Connection& connection) {
+    asio::steady_timer timer(context_);
+    const auto& phase = run_.phase;
+    std::size_t next = std::size_t(user) % run_.requests.size();
+    http::Outcome outcome;
+    bool counted_active = false;
+    for (;;) {
+      auto now = Clock::now();
+      if (run_.should_stop(now)) break;
+      const double t = run_.elapsed_s(now);
+      if (run_.schedule.value_at(t) <= double(user)) {
+        // Not this user's turn (ramping up, or ramped down): sleep until it is.
+        if (counted_active) active -= 1, counted_active = false;
+        const double wake = run_.schedule.first_time_above(double(user), t);
+        if (wake == Schedule::never || wake >= run_.planned_s) break;
+        co_await sleep_until(timer, run_.start + seconds(wake));
+        continue;
+      }
+      if (!counted_active) active += 1, counted_active = true;
+      if (phase.iterations > 0 && run_.iterations_left.fetch_sub(1) <= 0) break;
+      const auto& request = run_.requests[next];
+      next = (next + 1) % run_.requests.size();
+      connection.set_deadline(now + run_.timeout);
+      co_await connection.exchange(request, outcome);
+      const auto done = Clock::now();
+      recorder.record(outcome, micros(done - now));
+      if (!phase.keep_alive) connection.close();
+      if (phase.think_time_s > 0) {
+        co_await sleep_until(timer, std::min(done + seconds(phase.think_time_s), run_.end));
+      } else if (outcome.error != http::ErrorKind::none && outcome.bytes_in == 0 &&
+                 outcome.status == 0) {
+        // A refused or broken connection fails in microseconds; a short pause keeps a dead
+        // target from turning the run into a busy loop.
+        co_await sleep_until(timer, done + std::chrono::milliseconds(5));
+      }
+    }
+    if (counted_active) active -= 1;
+  }
+
+  asio::awaitable<void> run_open() {
+    const int bound = run_.phase.max_connections;
+    max_connections_ = std::max<std::size_t>(1, (std::size_t(bound) + workers_ - 1) / workers_);
+    WaitGroup in_flight(context_.get_executor());
+    in_flight.add();  // the arrival loop itself
+    asio::steady_timer timer(context_);
+    const double share = 1.0 / double(workers_);
+    // Threads take turns: thread i's first arrival is offset by i / (N * rate).
+    double t = 0;
+    const double first_rate = run_.schedule.value_at(0);
+    if (first_rate > 0) t = double(index_) / (double(workers_) * first_rate);
+    boost::system::error_code ec;
+    while (!run_.should_stop(Clock::now())) {
+      const double rate = run_.schedule.value_at(t) * share;
+      if (rate <= 0) {
+        t = run_.schedule.first_time_above(0, t + 1e-6);
+        if (t == Schedule::never) break;
+        continue;
+      }
+      if (t >= run_.planned_s) break;
+      const auto intended = run_.start + seconds(t);
+      if (intended > Clock::now()) {
+        timer.expires_at(intended);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (run_.should_stop(Clock::now())) break;
+      }
+      launch(intended, in_flight);
+      t += 1.0 / rate;
+    }
+    in_flight.done();
+    co_await in_flight.wait();
+  }
+
+  void launch(Clock::time_point intended, WaitGroup& in_flight) {
+    http::Connection* connection = nullptr;
+    if (!idle_.empty()) {
+      connection = idle_.back();
+      idle_.pop_back();
+    } else if (connections_.size() < max_connections_) {
+      connection = &new_connection();
+    } else {
+      ++recorder.dropped;  // every connection is busy: the arrival cannot start
+      return;
+    }
+    in_flight.add();
+    active += 1;
+    asio::co_spawn(context_, open_request(*connection, intended),
+                   [this, &in_flight](std::exception_ptr) {
+                     active -= 1;
+                     in_flight.done();
+                   });
+  }
+
+  asio::awaitable<void> open_request(http::Connection& connection, Clock::time_point intended) {
+    const auto& request = run_.requests[next_request_];
+    next_request_ = (next_request_ + 1) % run_.requests.size();
+    http::Outcome outcome;
+    connection.set_deadline(Clock::now() + run_.timeout);
+    co_await connection.exchange(request, outcome);
+    // Latency from the intended start: time spent waiting behind a stalled server counts.
+    recorder.record(outcome, micros(Clock::now() - intended));
+    if (!run_.phase.keep_alive) connection.close();
+    idle_.push_back(&connection);
+  }
+
+  PhaseRun& run_;
+  asio::io_context& context_;
+  std::size_t index_;
+  std::size_t workers_;
+  std::vector<std::unique_ptr<http::Connection>> connections_;
+  std::vector<http::Connection*> idle_;
+  std::size_t max_connections_ = 0;
+  std::size_t next_request_ = 0;
+  asio::steady_timer sweeper_timer_{context_};
+  bool finished_ = false;
+};
+
+// Closes the interval once every worker has handed in its counters: one point of the series,
+// totals updated, a snapshot on the bus. Called with run.mutex held.
+void close_interval(PhaseRun& run) {
+  const auto now = Clock::now();
+  const double t = run.elapsed_s(now);
+  const double dt = t - run.last_harvest_s;
+  auto& part = run.interval;
+  metrics::IntervalPoint point;
+  point.t_s = t;
+  point.requests = part.total_requests;
+  point.errors = part.failed_requests;
+  point.rps = dt > 0 ? double(part.total_requests) / dt : 0;
+  point.errors_per_s = dt > 0 ? double(part.failed_requests) / dt : 0;
+  point.p50_ms = part.percentile_ms(50);
+  point.p95_ms = part.percentile_ms(95);
+  point.p99_ms = part.percentile_ms(99);
+  point.active_users = run.interval_users;
+  point.target = run.schedule.value_at(std::min(t, run.planned_s));
+  point.target_rss_mb = run.hooks.target_rss_mb ? run.hooks.target_rss_mb() : -1;
+  run.totals.add_counts(part);
+  if (dt > 0.05 || part.total_requests > 0) run.totals.intervals.push_back(point);
+  if (run.hooks.bus) {
+    api::Snapshot snapshot;
+    snapshot.case_id = run.hooks.case_id;
+    snapshot.phase = run.phase.name;
+    snapshot.elapsed_s = t;
+    snapshot.planned_s = run.planned_s;
+    snapshot.point = point;
+    snapshot.total_requests = run.totals.total_requests;
+    snapshot.total_errors = run.totals.failed_requests;
+    run.hooks.bus->publish(snapshot);
+  }
+  part = metrics::RunMetrics{};
+  run.interval_users = 0;
+  run.harvested = 0;
+  run.last_harvest_s = t;
+}
+
+// Moves each worker's counters into the phase, on the worker's own thread (so the request path
+// never takes a lock), and waits until all are in.
+asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
+  WaitGroup group(co_await asio::this_coro::executor);
+  group.add(int(run->workers.size()));
+  for (auto& worker : run->workers) {
+    asio::post(worker->context(), [run, w = worker.get(), &group] {
+      {
+        std::lock_guard lock(run->mutex);
+        w->recorder.drain_into(run->interval);
+        run->interval_users += w->active;
+        if (++run->harvested == int(run->workers.size())) close_interval(*run);
+      }
+      group.done();
+    });
+  }
+  co_await group.wait();
+}
+
+asio::awaitable<void> tick(std::shared_ptr<PhaseRun> run, std::shared_ptr<asio::steady_timer> timer,
+                           std::shared_ptr<std::atomic<bool>> finished, double interval_s) {
+  boost::system::error_code ec;
+  for (int k = 1;; ++k) {
+    timer->expires_at(run->start + seconds(k * interval_s));
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (finished->load()) co_return;
+    co_await harvest(run);
+  }
+}
+
+}  // namespace
+
+LoadEngine::LoadEngine(exec::Executor& executor, EngineOptions options)
+    : executor_(executor), options_(std::move(options)) {}
+
+asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks hooks) {
+  if (phase.requests.empty()) throw UserError("phase '" + phase.name + "' has no requests");
+  const std::string base = phase.base_url.empty() ? options_.default_base_url : phase.base_url;
+  if (base.empty()) throw UserError("no target URL: give --target or a spec with a server URL");
+  auto run = std::make_shared<PhaseRun>();
+  run->target = http::Target::make(base, options_.tls);
+  for (const auto& r : phase.requests)
+    run->requests.push_back(http::PreparedRequest::make(r, run->target->url, phase.keep_alive));
+  run->timeout = seconds(phase.timeout_s > 0 ? phase.timeout_s : options_.timeout_s);
+  run->schedule = Schedule::of(phase);
+  if (phase.model == api::LoadModel::open && phase.max_connections <= 0) {
+    // Enough connections to absorb one second of stall at the peak rate.
+    phase.max_connections = options_.max_connections > 0
+                                ? options_.max_connections
+                                : int(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0));
+  }
+  run->planned_s = run->schedule.duration_s();
+  run->iterations_left = std::int64_t(phase.iterations);
+  run->hooks = std::move(hooks);
+  run->phase = std::move(phase);
+
+  const auto own_before = monitor::read_own_stats();
+  const auto started_unix_ms = unix_ms_now();
+  run->start = Clock::now();
+  run->end = run->start + seconds(run->planned_s);
+  const std::size_t n = executor_.size();
+  for (std::size_t i = 0; i < n; ++i)
+    run->workers.push_back(std::make_unique<Worker>(*run, executor_.context(i), i, n));
+
+  auto control = co_await asio::this_coro::executor;
+  WaitGroup workers(control);
+  workers.add(int(n));
+  for (auto& worker : run->workers)
+    asio::co_spawn(worker->context(), worker->run(),
+                   [&workers](std::exception_ptr) { workers.done(); });
+
+  auto ticker_timer = std::make_shared<asio::steady_timer>(control);
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  WaitGroup ticker(control);
+  ticker.add();
+  asio::co_spawn(control, tick(run, ticker_timer, finished, options_.interval_s),
+                 [&ticker](std::exception_ptr) { ticker.done(); });
+
+  co_await workers.wait();
+  const auto stopped = std::min(Clock::now(), run->end);
+  finished->store(true);
+  ticker_timer->cancel();
+  co_await ticker.wait();
+  co_await harvest(run);  // the last, partial interval
+
+  api::PhaseResult result;
+  result.name = run->phase.name;
+  result.interrupted = run->hooks.stop && run->hooks.stop->load();
+  auto& m = result.metrics;
+  m = std::move(run->totals);
+  m.duration_s = std::chrono::duration<double>(stopped - run->start).count();
+  m.start_unix_ms = started_unix_ms;
+  m.end_unix_ms = unix_ms_now();
+  const auto own_after = monitor::read_own_stats();
+  const double wall = std::chrono::duration<double>(Clock::now() - run->start).count();
+  m.avg_cpu_percent = wall > 0 ? 100.0 * (own_after.cpu_seconds - own_before.cpu_seconds) / wall : 0;
+  m.peak_memory_mb = own_after.peak_rss_mb;
+  co_return result;
+}
+
+}  // namespace perf::engine

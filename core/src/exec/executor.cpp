@@ -1,0 +1,27 @@
+#include "perf/exec/executor.hpp"
+
+#include <algorithm>
+
+namespace perf::exec {
+
+Executor::Executor(int threads) {
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) {
+    // Concurrency hint 1: each context is run by exactly one thread, so Asio can skip locking.
+    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
+  }
+  for (auto& context : contexts_) threads_.emplace_back([c = context.get()] { c->run(); });
+}
+
+Executor::~Executor() { stop(); }
+
+void Executor::stop() {
+  guards_.clear();
+  for (auto& context : contexts_) context->stop();
+  for (auto& thread : threads_)
+    if (thread.joinable()) thread.join();
+  threads_.clear();
+}
+
+}  // namespace perf::exec

@@ -1,0 +1,288 @@
+#include "perf/http/connection.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <algorithm>
+
+namespace perf::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+using boost::system::error_code;
+
+std::string_view to_string(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::none: return "none";
+    case ErrorKind::connect_refused: return api::error_kind::connect_refused;
+    case ErrorKind::connect_timeout: return api::error_kind::connect_timeout;
+    case ErrorKind::request_timeout: return api::error_kind::request_timeout;
+    case ErrorKind::reset: return api::error_kind::reset;
+    case ErrorKind::tls: return api::error_kind::tls;
+    case ErrorKind::protocol: return api::error_kind::protocol;
+    case ErrorKind::dns: return api::error_kind::dns;
+    case ErrorKind::aborted: return "aborted";
+  }
+  return "unknown";
+}
+
+PreparedRequest PreparedRequest::make(const api::RequestSpec& spec, const Url& base,
+                                      bool keep_alive) {
+  PreparedRequest prepared;
+  prepared.head = spec.method == "HEAD";
+  std::string& b = prepared.bytes;
+  b.reserve(256 + spec.body.size());
+  b += spec.method;
+  b += ' ';
+  b += join_target(base.path, spec.target);
+  b += " HTTP/1.1\r\nHost: ";
+  b += base.authority();
+  b += "\r\n";
+  bool has_user_agent = false;
+  for (const auto& [name, value] : spec.headers) {
+    if (beast::iequals(name, "content-length") || beast::iequals(name, "host") ||
+        beast::iequals(name, "connection"))
+      continue;  // the engine owns these
+    has_user_agent |= beast::iequals(name, "user-agent");
+    b += name;
+    b += ": ";
+    b += value;
+    b += "\r\n";
+  }
+  if (!has_user_agent) b += "User-Agent: perf-agent/0.1\r\n";
+  if (!keep_alive) b += "Connection: close\r\n";
+  if (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT" ||
+      spec.method == "PATCH") {
+    b += "Content-Length: ";
+    b += std::to_string(spec.body.size());
+    b += "\r\n";
+  }
+  b += "\r\n";
+  b += spec.body;
+  return prepared;
+}
+
+namespace {
+
+// Counts the response and keeps only what a Capture asks for; no allocation otherwise.
+class ResponseSink final : public beast::http::basic_parser<false> {
+ public:
+  explicit ResponseSink(Capture* capture) : capture_(capture) {}
+  int status = 0;
+  std::uint64_t body_bytes = 0;
+
+ private:
+  void on_request_impl(beast::http::verb, beast::string_view, beast::string_view, int,
+                       error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, error_code&) override { status = code; }
+  void on_field_impl(beast::http::field, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    if (capture_) capture_->headers.emplace_back(std::string(name), std::string(value));
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, error_code&) override {
+    consume(body);
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    consume(body);
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  void consume(beast::string_view body) {
+    body_bytes += body.size();
+    if (capture_ && capture_->body.size() < capture_->body_cap)
+      capture_->body.append(body.data(),
+                            std::min(body.size(), capture_->body_cap - capture_->body.size()));
+  }
+  Capture* capture_;
+};
+
+std::uint32_t micros_between(Clock::time_point a, Clock::time_point b) {
+  return std::uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(b - a).count());
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor executor, std::shared_ptr<const Target> target)
+    : executor_(std::move(executor)), target_(std::move(target)) {}
+
+Connection::~Connection() { close(); }
+
+tcp::socket& Connection::socket() { return tls_ ? tls_->next_layer() : *plain_; }
+
+bool Connection::is_open() const {
+  return tls_ ? tls_->next_layer().is_open() : (plain_ && plain_->is_open());
+}
+
+void Connection::close() {
+  error_code ignored;
+  if (tls_) tls_->next_layer().close(ignored);
+  if (plain_) plain_->close(ignored);
+}
+
+void Connection::abort(bool timed_out) {
+  timed_out_ = timed_out;
+  aborted_ = !timed_out;
+  close();
+}
+
+ErrorKind Connection::classify(const error_code& ec, bool connecting) const {
+  if (aborted_) return ErrorKind::aborted;
+  if (timed_out_) return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
+  if (ec == asio::error::connection_refused) return ErrorKind::connect_refused;
+  if (ec == asio::error::timed_out) return connecting ? ErrorKind::connect_timeout
+                                                      : ErrorKind::request_timeout;
+  if (ec.category() == asio::error::get_netdb_category() ||
+      ec.category() == asio::error::get_addrinfo_category())
+    return ErrorKind::dns;
+  if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
+    return ErrorKind::tls;
+  if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message)
+    return ErrorKind::reset;
+  if (ec.category() == beast::http::make_error_code(beast::http::error::bad_version).category())
+    return ErrorKind::protocol;
+  if (connecting && (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable))
+    return ErrorKind::connect_refused;
+  return ErrorKind::reset;
+}
+
+asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
+  error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  const Url& url = target_->url;
+  auto started = Clock::now();
+  std::vector<tcp::endpoint> endpoints;
+  if (target_->literal_endpoint) {
+    endpoints.push_back(*target_->literal_endpoint);
+  } else {
+    tcp::resolver resolver(executor_);
+    auto results = co_await resolver.async_resolve(url.host, url.port, token);
+    auto resolved = Clock::now();
+    out.dns_us = micros_between(started, resolved);
+    started = resolved;
+    if (ec) {
+      out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::dns;
+      if (capture) capture->error_detail = "resolving " + url.host + ": " + ec.message();
+      co_return false;
+    }
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+  if (target_->tls) {
+    tls_.emplace(executor_, *target_->tls);
+    plain_.reset();
+  } else {
+    plain_.emplace(executor_);
+  }
+  co_await asio::async_connect(socket(), endpoints, token);
+  const auto connected = Clock::now();
+  out.connect_us = micros_between(started, connected);
+  if (ec) {
+    out.error = classify(ec, true);
+    if (capture) capture->error_detail = "connecting to " + url.authority() + ": " + ec.message();
+    close();
+    co_return false;
+  }
+  socket().set_option(tcp::no_delay(true), ec);
+  if (tls_) {
+    if (!target_->literal_endpoint)
+      SSL_set_tlsext_host_name(tls_->native_handle(), url.host.c_str());  // SNI
+    if (target_->tls && SSL_CTX_get_verify_mode(target_->tls->native_handle()) != SSL_VERIFY_NONE)
+      tls_->set_verify_callback(asio::ssl::host_name_verification(url.host));
+    co_await tls_->async_handshake(asio::ssl::stream_base::client, token);
+    out.tls_us = micros_between(connected, Clock::now());
+    if (ec) {
+      out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::tls;
+      if (capture) capture->error_detail = "TLS handshake with " + url.host + ": " + ec.message();
+      close();
+      co_return false;
+    }
+  }
+  buffer_.clear();
+  co_return true;
+}
+
+template <class Stream>
+asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest& request,
+                                           Outcome& out, Capture* capture) {
+  error_code ec;
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  const auto start = Clock::now();
+  co_await asio::async_write(stream, asio::buffer(request.bytes), token);
+  const auto sent = Clock::now();
+  out.send_us = micros_between(start, sent);
+  if (ec) {
+    out.error = classify(ec, false);
+    co_return;
+  }
+  out.bytes_out = request.bytes.size();
+  // The first read marks the first byte (time to first byte); the parser then reads the rest.
+  std::size_t first = buffer_.size();
+  if (first == 0) {
+    first = co_await stream.async_read_some(buffer_.prepare(16384), token);
+    buffer_.commit(first);
+  }
+  const auto first_byte = Clock::now();
+  out.wait_us = micros_between(sent, first_byte);
+  if (ec) {
+    out.error = classify(ec, false);
+    co_return;
+  }
+  ResponseSink sink(capture);
+  sink.body_limit(boost::none);  // bodies are counted, never buffered
+  sink.header_limit(64 * 1024);
+  if (request.head) sink.skip(true);
+  const std::size_t consumed = co_await beast::http::async_read(stream, buffer_, sink, token);
+  out.receive_us = micros_between(first_byte, Clock::now());
+  out.bytes_in = consumed;
+  if (ec) {
+    out.error = classify(ec, false);
+    if (capture) capture->error_detail = ec.message();
+    co_return;
+  }
+  out.status = sink.status;
+  out.keep_alive = sink.keep_alive();
+  if (capture) capture->body_bytes = sink.body_bytes;
+}
+
+asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outcome& out,
+                                           Capture* capture) {
+  busy_ = true;
+  timed_out_ = aborted_ = false;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    out = Outcome{};
+    if (capture) {
+      capture->headers.clear();
+      capture->body.clear();
+      capture->error_detail.clear();
+    }
+    const bool reused = is_open();
+    if (!reused && !co_await connect(out, capture)) break;
+    out.reused = reused;
+    if (tls_)
+      co_await transfer(*tls_, request, out, capture);
+    else
+      co_await transfer(*plain_, request, out, capture);
+    // A kept-alive connection the server closed while idle fails before any byte arrives:
+    // that is not the request's fault, so try once more on a fresh connection.
+    const bool stale = reused && out.error == ErrorKind::reset && out.bytes_in == 0 &&
+                       out.wait_us < 1'000'000 && !timed_out_ && !aborted_;
+    if (out.error != ErrorKind::none || !out.keep_alive) close();
+    if (!stale) break;
+  }
+  busy_ = false;
+}
+
+}  // namespace perf::http

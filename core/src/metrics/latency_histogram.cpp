@@ -1,0 +1,111 @@
+#include "perf/metrics/latency_histogram.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace perf::metrics {
+
+std::size_t LatencyHistogram::counts_length() noexcept {
+  // Buckets needed until the sub-bucket range covers highest_us (HdrHistogram's rule).
+  std::uint64_t smallest_untrackable = sub_bucket_count;
+  int buckets = 1;
+  while (smallest_untrackable <= highest_us) {
+    smallest_untrackable <<= 1;
+    ++buckets;
+  }
+  return std::size_t(buckets + 1) * sub_bucket_half_count;
+}
+
+LatencyHistogram::LatencyHistogram() : counts_(counts_length(), 0) {}
+
+void LatencyHistogram::merge(const LatencyHistogram& other) {
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  total_count_ += other.total_count_;
+  sum_us_ += other.sum_us_;
+  saturated_ += other.saturated_;
+  min_us_ = std::min(min_us_, other.min_us_);
+  max_us_ = std::max(max_us_, other.max_us_);
+}
+
+void LatencyHistogram::reset() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  total_count_ = sum_us_ = saturated_ = max_us_ = 0;
+  min_us_ = UINT64_MAX;
+}
+
+std::uint64_t LatencyHistogram::highest_equivalent_value(std::size_t index) noexcept {
+  int bucket = int(index >> sub_bucket_half_count_magnitude) - 1;
+  std::uint64_t sub_bucket = (index & (sub_bucket_half_count - 1)) + sub_bucket_half_count;
+  if (bucket < 0) {
+    sub_bucket -= sub_bucket_half_count;
+    bucket = 0;
+  }
+  const std::uint64_t lowest = sub_bucket << bucket;
+  const std::uint64_t range = 1ULL << bucket;
+  return lowest + range - 1;
+}
+
+std::uint64_t LatencyHistogram::value_at_percentile(double percentile) const {
+  if (total_count_ == 0) return 0;
+  percentile = std::clamp(percentile, 0.0, 100.0);
+  auto wanted = std::uint64_t(std::llround(percentile / 100.0 * double(total_count_)));
+  wanted = std::max<std::uint64_t>(wanted, 1);
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    seen += counts_[i];
+    if (seen >= wanted) return std::min(highest_equivalent_value(i), max_us_);
+  }
+  return max_us_;
+}
+
+boost::json::value LatencyHistogram::to_json() const {
+  boost::json::array sparse;
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    sparse.emplace_back(i);
+    sparse.emplace_back(counts_[i]);
+  }
+  return boost::json::object{{"lowest_us", lowest_us},
+                             {"highest_us", highest_us},
+                             {"significant_digits", significant_digits},
+                             {"count", total_count_},
+                             {"min_us", min_us()},
+                             {"max_us", max_us_},
+                             {"sum_us", sum_us_},
+                             {"saturated", saturated_},
+                             {"counts", std::move(sparse)}};
+}
+
+LatencyHistogram LatencyHistogram::from_json(const boost::json::value& encoded) {
+  const auto* o = encoded.if_object();
+  if (!o) throw std::invalid_argument("histogram: not an object");
+  auto number = [&](const char* key) -> std::uint64_t {
+    const auto* v = o->if_contains(key);
+    if (!v) throw std::invalid_argument(std::string("histogram: missing \"") + key + "\"");
+    return boost::json::value_to<std::uint64_t>(*v);
+  };
+  if (number("lowest_us") != lowest_us || number("highest_us") != highest_us ||
+      number("significant_digits") != std::uint64_t(significant_digits))
+    throw std::invalid_argument("histogram: encoded with another range or precision");
+  LatencyHistogram h;
+  const auto* counts = o->if_contains("counts");
+  if (!counts || !counts->is_array() || counts->as_array().size() % 2)
+    throw std::invalid_argument("histogram: \"counts\" must be [index, count, ...]");
+  const auto& a = counts->as_array();
+  for (std::size_t i = 0; i < a.size(); i += 2) {
+    auto index = boost::json::value_to<std::uint64_t>(a[i]);
+    if (index >= h.counts_.size()) throw std::invalid_argument("histogram: index out of range");
+    h.counts_[index] += boost::json::value_to<std::uint64_t>(a[i + 1]);
+  }
+  h.total_count_ = number("count");
+  h.sum_us_ = number("sum_us");
+  h.saturated_ = number("saturated");
+  h.max_us_ = number("max_us");
+  h.min_us_ = h.total_count_ ? number("min_us") : UINT64_MAX;
+  return h;
+}
+
+}  // namespace perf::metrics

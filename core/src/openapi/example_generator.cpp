@@ -1,0 +1,298 @@
+#include "perf/openapi/example_generator.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace perf::openapi {
+
+namespace json = boost::json;
+
+namespace {
+
+struct Generator {
+  const ExampleOptions& options;
+  std::uint64_t state;
+
+  std::uint64_t next() {  // splitmix64: deterministic, seedable, good enough for ids
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+
+  static const json::object* obj(const json::value& v) { return v.if_object(); }
+
+  static double number(const json::value& v, double fallback) {
+    if (v.is_double()) return v.get_double();
+    if (v.is_int64()) return double(v.get_int64());
+    if (v.is_uint64()) return double(v.get_uint64());
+    return fallback;
+  }
+
+  static std::string type_of(const json::object& o) {
+    const auto* t = o.if_contains("type");
+    if (!t) {
+      if (o.contains("properties") || o.contains("additionalProperties")) return "object";
+      if (o.contains("items")) return "array";
+      return "";
+    }
+    if (t->is_string()) return std::string(t->get_string());
+    if (const auto* a = t->if_array())  // 3.1: ["string", "null"]
+      for (const auto& item : *a)
+        if (item.is_string() && item.get_string() != "null") return std::string(item.get_string());
+    return "";
+  }
+
+  // allOf: one schema with the properties and constraints of all parts.
+  static json::object merge_all_of(const json::object& o) {
+    json::object merged;
+    json::object properties;
+    json::array required;
+    auto absorb = [&](const json::object& part, auto& self) -> void {
+      for (const auto& [k, v] : part) {
+        if (k == "allOf") {
+          if (const auto* a = v.if_array())
+            for (const auto& p : *a)
+              if (const auto* po = p.if_object()) self(*po, self);
+        } else if (k == "properties") {
+          if (const auto* po = v.if_object())
+            for (const auto& [pk, pv] : *po) properties[pk] = pv;
+        } else if (k == "required") {
+          if (const auto* ra = v.if_array())
+            for (const auto& r : *ra) required.push_back(r);
+        } else {
+          merged[k] = v;
+        }
+      }
+    };
+    absorb(o, absorb);
+    if (!properties.empty()) merged["properties"] = std::move(properties);
+    if (!required.empty()) merged["required"] = std::move(required);
+    return merged;
+  }
+
+  std::string uuid() {
+    const std::uint64_t a = next(), b = next();
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx", unsigned(a >> 32),
+                  unsigned((a >> 16) & 0xffff), unsigned(a & 0xfff),
+                  unsigned(0x8000 | ((b >> 48) & 0x3fff)),
+                  static_cast<unsigned long long>(b & 0xffffffffffffULL));
+    return buffer;
+  }
+
+  json::value string_value(const json::object& o) {
+    const auto* f = o.if_contains("format");
+    const std::string format = f && f->is_string() ? std::string(f->get_string()) : "";
+    std::string s;
+    if (format == "date-time") s = "2024-01-15T12:00:00Z";
+    else if (format == "date") s = "2024-01-15";
+    else if (format == "time") s = "12:00:00";
+    else if (format == "uuid") s = uuid();
+    else if (format == "email") s = "user@example.com";
+    else if (format == "uri" || format == "url" || format == "uri-reference") s = "https://example.com/";
+    else if (format == "hostname") s = "example.com";
+    else if (format == "ipv4") s = "192.0.2.1";
+    else if (format == "ipv6") s = "2001:db8::1";
+    else if (format == "byte") s = "ZXhhbXBsZQ==";
+    else if (format == "password") s = "secret-password";
+    else s = "example";
+    if (const auto* min = o.if_contains("minLength")) {
+      const auto n = std::size_t(std::max(0.0, number(*min, 0)));
+      if (s.size() < n) s.append(n - s.size(), 'x');
+    }
+    if (const auto* max = o.if_contains("maxLength")) {
+      const auto n = std::size_t(std::max(0.0, number(*max, 0)));
+      if (s.size() > n) s.resize(n);
+    }
+    return json::string(s);
+  }
+
+  json::value number_value(const json::object& o, bool integer) {
+    double low = -std::numeric_limits<double>::infinity();
+    double high = std::numeric_limits<double>::infinity();
+    if (const auto* v = o.if_contains("minimum")) low = number(*v, low);
+    if (const auto* v = o.if_contains("maximum")) high = number(*v, high);
+    const double step = integer ? 1.0 : 0.5;
+    // 3.0 uses booleans, 3.1 numbers for the exclusive bounds.
+    if (const auto* v = o.if_contains("exclusiveMinimum")) {
+      if (v->is_bool() && v->get_bool()) low += step;
+      else if (!v->is_bool()) low = number(*v, low) + step;
+    }
+    if (const auto* v = o.if_contains("exclusiveMaximum")) {
+      if (v->is_bool() && v->get_bool()) high -= step;
+      else if (!v->is_bool()) high = number(*v, high) - step;
+    }
+    double x = integer ? 1 : 1.5;
+    x = std::clamp(x, std::isfinite(low) ? low : x, std::isfinite(high) ? high : x);
+    if (const auto* m = o.if_contains("multipleOf")) {
+      const double multiple = number(*m, 0);
+      if (multiple > 0) {
+        x = std::ceil(x / multiple) * multiple;
+        if (std::isfinite(high) && x > high) x -= multiple;
+      }
+    }
+    if (integer) return std::int64_t(std::llround(x));
+    return x;
+  }
+
+  json::value generate(const json::value& schema, int depth) {
+    const auto* o = obj(schema);
+    if (!o) return "example";
+    if (const auto* v = o->if_contains("example")) return *v;
+    if (const auto* v = o->if_contains("examples")) {
+      if (const auto* a = v->if_array(); a && !a->empty()) return a->front();
+    }
+    if (const auto* v = o->if_contains("default")) return *v;
+    if (const auto* v = o->if_contains("const")) return *v;
+    if (const auto* v = o->if_contains("enum"); v && v->is_array())
+      for (const auto& item : v->as_array())
+        if (!item.is_null()) return item;
+    if (o->contains("x-perf-cut")) return json::object{};
+    if (o->contains("allOf")) return generate(merge_all_of(*o), depth);
+    for (const char* key : {"oneOf", "anyOf"}) {
+      if (const auto* v = o->if_contains(key); v && v->is_array()) {
+        for (const auto& branch : v->as_array()) {
+          const auto* bo = branch.if_object();
+          if (bo && type_of(*bo) == "null") continue;
+          return generate(branch, depth + 1);
+        }
+      }
+    }
+    const std::string type = type_of(*o);
+    if (type == "string") return string_value(*o);
+    if (type == "integer") return number_value(*o, true);
+    if (type == "number") return number_value(*o, false);
+    if (type == "boolean") return true;
+    if (type == "null") return nullptr;
+    if (type == "array") {
+      json::array items;
+      if (depth >= options.max_depth) return items;
+      std::size_t count = 1;
+      if (const auto* min = o->if_contains("minItems"))
+        count = std::clamp<std::size_t>(std::size_t(number(*min, 1)), 1, 3);
+      if (const auto* max = o->if_contains("maxItems"); max && number(*max, 1) < 1) count = 0;
+      const auto* item_schema = o->if_contains("items");
+      for (std::size_t i = 0; i < count; ++i)
+        items.push_back(item_schema ? generate(*item_schema, depth + 1) : json::value("example"));
+      return items;
+    }
+    if (type == "object") {
+      json::object out;
+      if (depth >= options.max_depth) return out;
+      if (const auto* props = o->if_contains("properties"); props && props->is_object()) {
+        std::size_t added = 0;
+        for (const auto& [name, property] : props->as_object()) {
+          const auto* po = property.if_object();
+          if (options.for_request_body && po) {
+            const auto* ro = po->if_contains("readOnly");
+            if (ro && ro->is_bool() && ro->get_bool()) continue;
+          }
+          if (++added > 64) break;  // enough for a realistic request
+          out[name] = generate(property, depth + 1);
+        }
+      }
+      return out;
+    }
+    return "example";
+  }
+};
+
+std::size_t serialized_size(const json::value& v) { return json::serialize(v).size(); }
+
+// Grows `value` (valid for `schema`) by about `need` bytes; returns the bytes added.
+std::size_t grow(json::value& value, const json::value& schema, std::size_t need, int depth) {
+  if (need == 0 || depth > 16) return 0;
+  const auto* o = schema.if_object();
+  if (value.is_string()) {
+    std::size_t room = need;
+    if (o)
+      if (const auto* max = o->if_contains("maxLength")) {
+        const auto limit = std::size_t(Generator::number(*max, 0));
+        const auto size = value.get_string().size();
+        room = limit > size ? std::min(need, limit - size) : 0;
+      }
+    if (o && (o->contains("enum") || o->contains("const") || o->contains("format"))) room = 0;
+    value.get_string().append(room, 'x');
+    return room;
+  }
+  if (auto* a = value.if_array(); a && !a->empty()) {
+    const json::value* item_schema = o ? o->if_contains("items") : nullptr;
+    std::size_t limit = SIZE_MAX;
+    if (o)
+      if (const auto* max = o->if_contains("maxItems")) limit = std::size_t(Generator::number(*max, 0));
+    const json::value first = a->front();
+    const std::size_t item_size = serialized_size(first) + 1;
+    std::size_t added = 0;
+    // Grow the first item's strings before repeating it, so small items do not need millions.
+    if (item_schema) added += grow(a->front(), *item_schema, need / 2, depth + 1);
+    while (added + item_size <= need && a->size() < limit) {
+      a->push_back(first);
+      added += item_size;
+    }
+    return added;
+  }
+  if (auto* obj = value.if_object()) {
+    std::size_t added = 0;
+    const json::object* props = nullptr;
+    if (o)
+      if (const auto* p = o->if_contains("properties")) props = p->if_object();
+    for (auto& [name, child] : *obj) {
+      if (added >= need) break;
+      const json::value* child_schema = props ? props->if_contains(name) : nullptr;
+      static const json::value empty = json::object{};
+      added += grow(child, child_schema ? *child_schema : empty, need - added, depth + 1);
+    }
+    if (added < need) {
+      const json::value* extra = o ? o->if_contains("additionalProperties") : nullptr;
+      const bool closed = extra && extra->is_bool() && !extra->get_bool();
+      if (!closed && (!o || !o->contains("x-perf-cut"))) {
+        (*obj)["padding"] = json::string(std::string(need - added, 'x'));
+        added = need;
+      }
+    }
+    return added;
+  }
+  return 0;
+}
+
+}  // namespace
+
+json::value example_of(const json::value& schema, const ExampleOptions& options) {
+  Generator g{options, options.seed};
+  return g.generate(schema, 0);
+}
+
+json::value example_of_size(const json::value& schema, std::size_t bytes,
+                            const ExampleOptions& options) {
+  json::value value = example_of(schema, options);
+  if (value.is_null() || (value.is_object() && value.as_object().empty() &&
+                          !schema.is_object()))
+    value = json::object{};
+  for (int round = 0; round < 4; ++round) {
+    const std::size_t size = serialized_size(value);
+    if (size >= bytes) break;
+    if (grow(value, schema, bytes - size, 0) == 0) break;
+  }
+  return value;
+}
+
+std::string to_parameter_text(const json::value& value) {
+  if (value.is_string()) return std::string(value.get_string());
+  if (const auto* a = value.if_array()) {
+    std::string out;
+    for (const auto& item : *a) {
+      if (!out.empty()) out += ',';
+      out += to_parameter_text(item);
+    }
+    return out;
+  }
+  if (value.is_null()) return "";
+  return json::serialize(value);
+}
+
+}  // namespace perf::openapi

@@ -1,0 +1,189 @@
+#include "perf/openapi/request_builder.hpp"
+
+#include "perf/openapi/example_generator.hpp"
+#include "perf/util/document.hpp"
+#include "perf/util/files.hpp"
+#include "perf/util/user_error.hpp"
+
+#include <boost/json.hpp>
+
+#include <sstream>
+
+namespace perf::openapi {
+
+namespace json = boost::json;
+
+std::string percent_encode(std::string_view text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string serialize_body(const json::value& value, const std::string& content_type) {
+  if (content_type.find("json") != std::string::npos) return json::serialize(value);
+  if (content_type == "application/x-www-form-urlencoded") {
+    std::string out;
+    if (const auto* o = value.if_object())
+      for (const auto& [k, v] : *o) {
+        if (!out.empty()) out += '&';
+        out += percent_encode(k) + "=" + percent_encode(to_parameter_text(v));
+      }
+    return out;
+  }
+  if (content_type.rfind("multipart/form-data", 0) == 0) {
+    std::string out;
+    if (const auto* o = value.if_object())
+      for (const auto& [k, v] : *o)
+        out += "--perf-agent-boundary\r\nContent-Disposition: form-data; name=\"" +
+               std::string(k) + "\"\r\n\r\n" + to_parameter_text(v) + "\r\n";
+    out += "--perf-agent-boundary--\r\n";
+    return out;
+  }
+  if (value.is_string()) return std::string(value.get_string());
+  return json::serialize(value);
+}
+
+std::string RequestBuilder::base_url_for(const api::Operation& op) const {
+  const bool relative = op.server_url.empty() || op.server_url.front() == '/';
+  if (!options_.target.empty()) {
+    std::string base = options_.target;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return relative ? base + op.server_url : base;
+  }
+  return relative ? "" : op.server_url;
+}
+
+api::RequestSpec RequestBuilder::build(
+    const api::Operation& op, const json::object* row,
+    const std::vector<std::pair<std::string, std::string>>& overrides) const {
+  api::RequestSpec spec;
+  spec.method = op.method;
+  auto value_for = [&](const api::Parameter& p) -> std::optional<std::string> {
+    for (const auto& [name, value] : overrides)
+      if (name == p.name) return value;
+    if (row)
+      if (const auto* v = row->if_contains(p.name)) return to_parameter_text(*v);
+    if (p.required) return to_parameter_text(p.example);
+    return std::nullopt;
+  };
+  std::string path = op.path;
+  std::string query;
+  std::string cookies;
+  for (const auto& p : op.parameters) {
+    const auto value = value_for(p);
+    if (!value) continue;
+    if (p.location == "path") {
+      const std::string placeholder = "{" + p.name + "}";
+      for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
+        path.replace(pos, placeholder.size(), percent_encode(*value));
+    } else if (p.location == "query") {
+      query += (query.empty() ? "?" : "&") + percent_encode(p.name) + "=" + percent_encode(*value);
+    } else if (p.location == "header") {
+      spec.headers.emplace_back(p.name, *value);
+    } else if (p.location == "cookie") {
+      cookies += (cookies.empty() ? "" : "; ") + p.name + "=" + *value;
+    }
+  }
+  // Overrides naming no declared parameter go to the query (e.g. a paging parameter).
+  for (const auto& [name, value] : overrides)
+    if (!op.has_parameter(name))
+      query += (query.empty() ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
+  if (!cookies.empty()) spec.headers.emplace_back("Cookie", cookies);
+  spec.target = path + query;
+  if (op.body) {
+    spec.body = serialize_body(op.body->example, op.body->content_type);
+    const std::string type = op.body->content_type.rfind("multipart/form-data", 0) == 0
+                                 ? "multipart/form-data; boundary=perf-agent-boundary"
+                                 : op.body->content_type;
+    spec.headers.emplace_back("Content-Type", type);
+  }
+  spec.headers.emplace_back("Accept", "application/json, */*;q=0.5");
+  return spec;
+}
+
+std::vector<api::RequestSpec> RequestBuilder::requests_for(const api::Operation& op) const {
+  std::vector<api::RequestSpec> out;
+  const std::size_t n = std::min(options_.data_rows.size(), options_.max_requests_per_case);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(build(op, &options_.data_rows[i], {}));
+  if (out.empty()) out.push_back(build(op, nullptr, {}));
+  return out;
+}
+
+api::RequestSpec RequestBuilder::request_with(
+    const api::Operation& op,
+    const std::vector<std::pair<std::string, std::string>>& overrides) const {
+  return build(op, options_.data_rows.empty() ? nullptr : &options_.data_rows.front(), overrides);
+}
+
+std::string RequestBuilder::body_of_size(const api::Operation& op, std::size_t bytes) const {
+  const json::value schema = op.body ? op.body->schema : json::value(json::object{});
+  return json::serialize(example_of_size(schema, bytes, {options_.seed, true}));
+}
+
+std::vector<json::object> load_data_rows(const std::string& path) {
+  const std::string text = util::read_file(path);
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  std::vector<json::object> rows;
+  if (i < text.size() && text[i] == '[') {
+    const json::value doc = util::parse_document(text, path);
+    for (std::size_t k = 0; k < doc.as_array().size(); ++k) {
+      const auto& item = doc.as_array()[k];
+      if (!item.is_object())
+        throw UserError(path + ": item " + std::to_string(k) + " is not an object");
+      rows.push_back(item.as_object());
+    }
+    return rows;
+  }
+  // CSV with a header row; fields may be double-quoted.
+  auto split = [](const std::string& line) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      const char c = line[k];
+      if (quoted) {
+        if (c == '"' && k + 1 < line.size() && line[k + 1] == '"') fields.back() += '"', ++k;
+        else if (c == '"') quoted = false;
+        else fields.back() += c;
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        fields.emplace_back();
+      } else if (c != '\r') {
+        fields.back() += c;
+      }
+    }
+    return fields;
+  };
+  std::istringstream in(text);
+  std::string line;
+  std::vector<std::string> header;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line == "\r") continue;
+    auto fields = split(line);
+    if (header.empty()) {
+      header = fields;
+      continue;
+    }
+    if (fields.size() != header.size())
+      throw UserError(path + ":" + std::to_string(number) + ": " + std::to_string(fields.size()) +
+                      " fields, the header has " + std::to_string(header.size()));
+    json::object row;
+    for (std::size_t k = 0; k < header.size(); ++k) row[header[k]] = fields[k];
+    rows.push_back(std::move(row));
+  }
+  if (header.empty()) throw UserError(path + ": empty data file");
+  return rows;
+}
+
+}  // namespace perf::openapi

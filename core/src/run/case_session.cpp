@@ -1,0 +1,114 @@
+#include "perf/run/case_session.hpp"
+
+#include "perf/util/user_error.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace perf::run {
+
+namespace asio = boost::asio;
+
+CaseSession::CaseSession(RunContext& run, std::string case_id, std::string base_url)
+    : run_(run), case_id_(std::move(case_id)), base_url_(std::move(base_url)) {}
+
+asio::any_io_executor CaseSession::executor() { return run_.executor.control().get_executor(); }
+
+asio::awaitable<api::PhaseResult> CaseSession::load(api::Phase phase) {
+  if (phase.base_url.empty()) phase.base_url = base_url_;
+  if (!run_.decoration.empty())
+    for (auto& request : phase.requests) run_.decoration.apply(request);
+  engine::PhaseHooks hooks;
+  hooks.bus = &run_.bus;
+  hooks.case_id = case_id_;
+  hooks.stop = &run_.stop;
+  if (run_.monitor && run_.monitor->watches_target())
+    hooks.target_rss_mb = [m = run_.monitor] { return m->target_rss_mb(); };
+  co_return co_await run_.engine.run(std::move(phase), std::move(hooks));
+}
+
+std::shared_ptr<const http::Target> CaseSession::target_for(const std::string& base_url) {
+  auto it = targets_.find(base_url);
+  if (it != targets_.end()) return it->second;
+  auto target = http::Target::make(base_url, run_.engine.options().tls);
+  targets_.emplace(base_url, target);
+  return target;
+}
+
+asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request, api::ProbeOptions options) {
+  std::string base = !options.base_url.empty() ? options.base_url
+                     : !base_url_.empty()      ? base_url_
+                                               : run_.engine.options().default_base_url;
+  if (base.empty()) throw UserError("no target URL: give --target or a spec with a server URL");
+  run_.decoration.apply(request);
+  auto target = target_for(base);
+  std::unique_ptr<http::Connection> connection;
+  if (!options.new_connection) {
+    auto it = idle_.find(base);
+    if (it != idle_.end()) {
+      connection = std::move(it->second);
+      idle_.erase(it);
+    }
+  }
+  auto ex = co_await asio::this_coro::executor;
+  if (!connection) connection = std::make_unique<http::Connection>(ex, target);
+  const auto prepared = http::PreparedRequest::make(request, target->url, !options.new_connection);
+  http::Outcome outcome;
+  http::Capture capture;
+  capture.body_cap = options.capture_body_bytes;
+  const double timeout_s = options.timeout_s > 0 ? options.timeout_s : run_.settings.timeout_s;
+  asio::steady_timer guard(ex);
+  guard.expires_after(std::chrono::duration_cast<asio::steady_timer::duration>(
+      std::chrono::duration<double>(timeout_s)));
+  auto alive = std::make_shared<bool>(true);
+  guard.async_wait([c = connection.get(), alive](boost::system::error_code ec) {
+    if (!ec && *alive) c->abort(true);
+  });
+  const auto started = http::Clock::now();
+  co_await connection->exchange(prepared, outcome, &capture);
+  const auto finished = http::Clock::now();
+  *alive = false;
+  guard.cancel();
+
+  api::Exchange exchange;
+  exchange.status = outcome.status;
+  if (outcome.error != http::ErrorKind::none)
+    exchange.error = std::string(http::to_string(outcome.error));
+  exchange.error_detail = capture.error_detail;
+  exchange.headers = std::move(capture.headers);
+  exchange.body = std::move(capture.body);
+  exchange.body_bytes = capture.body_bytes;
+  exchange.reused_connection = outcome.reused;
+  auto ms = [](std::uint32_t us) { return double(us) / 1000.0; };
+  exchange.timing = {ms(outcome.dns_us),  ms(outcome.connect_us), ms(outcome.tls_us),
+                     ms(outcome.send_us), ms(outcome.wait_us),    ms(outcome.receive_us),
+                     std::chrono::duration<double, std::milli>(finished - started).count()};
+  if (!options.new_connection && outcome.keep_alive && outcome.error == http::ErrorKind::none)
+    idle_.emplace(base, std::move(connection));
+  co_return exchange;
+}
+
+asio::awaitable<void> CaseSession::sleep(double seconds) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(seconds));
+  boost::system::error_code ec;
+  while (!run_.stop.load() && std::chrono::steady_clock::now() < until) {
+    timer.expires_at(std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)));
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+api::ResourceSample CaseSession::resources() {
+  if (run_.monitor) return run_.monitor->latest();
+  return {};
+}
+
+void CaseSession::progress(std::string_view line) {
+  if (run_.progress) run_.progress(line);
+}
+
+}  // namespace perf::run

@@ -1,0 +1,241 @@
+#include "command_line.hpp"
+
+#include "perf/util/document.hpp"
+#include "perf/util/user_error.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace perf::host {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description general_options() {
+  po::options_description o("General");
+  o.add_options()
+      ("help,h", "show help for the command")
+      ("plugin-dir", po::value<std::vector<std::string>>()->composing(),
+       "also load plugins from DIR (repeatable; see also PERF_AGENT_PLUGIN_PATH)")
+      ("config", po::value<std::string>(), "settings file (JSON or YAML): settings, patterns, test_options")
+      ("quiet,q", "no live progress (and no console summary unless --report console)")
+      ("seed", po::value<std::string>(), "seed for generated example values (1)");
+  return o;
+}
+
+po::options_description selection_options() {
+  po::options_description o("Spec and selection");
+  o.add_options()
+      ("spec", po::value<std::string>(), "OpenAPI 3.0/3.1 or Swagger 2.0 file (JSON or YAML)")
+      ("tests", po::value<std::vector<std::string>>()->composing(),
+       "test types to plan, comma-separated ids or aliases (load = load_test); default: all")
+      ("include-path", po::value<std::vector<std::string>>()->composing(), "only paths matching GLOB (repeatable)")
+      ("exclude-path", po::value<std::vector<std::string>>()->composing(), "leave out paths matching GLOB (repeatable)")
+      ("tag", po::value<std::vector<std::string>>()->composing(), "only operations with tag T (repeatable)")
+      ("operation-id", po::value<std::vector<std::string>>()->composing(), "only this operationId (repeatable)")
+      ("methods", po::value<std::vector<std::string>>()->composing(), "only these methods, comma-separated")
+      ("allow-unsafe-methods", "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")
+      ("data", po::value<std::string>(), "parameter values: JSON array of objects or CSV with a header")
+      ("target", po::value<std::string>(), "base URL replacing the spec's server (quick mode: the URL to load)")
+      ("pattern", po::value<std::string>(), "load pattern: baseline, light_load, normal_load, heavy_load, stress_test, spike_test, endurance_test, or one from --config")
+      ("timeout", po::value<std::string>(), "request timeout, seconds (30)");
+  return o;
+}
+
+po::options_description load_options() {
+  po::options_description o("Load (explicit values override the patterns)");
+  o.add_options()
+      ("plan", po::value<std::string>(), "run this plan file unchanged")
+      ("users,u", po::value<std::string>(), "virtual users (closed model)")
+      ("duration,d", po::value<std::string>(), "seconds of load per phase")
+      ("ramp-up", po::value<std::string>(), "seconds over which users start")
+      ("think-time", po::value<std::string>(), "seconds each user waits after a response")
+      ("rate", po::value<std::string>(), "requests per second (open model, latency from intended start)")
+      ("threads,t", po::value<std::string>(), "engine threads (default: hardware threads)")
+      ("connections,c", po::value<std::string>(), "open model: at most this many connections (auto)")
+      ("max-connections", po::value<std::string>(), "same as --connections")
+      ("time-scale", po::value<std::string>(), "multiply every duration, ramp and step by F (e.g. 0.05)")
+      ("threshold", po::value<std::vector<std::string>>()->composing(), "k6-style threshold, e.g. 'http_req_duration: p(95)<500' (repeatable)")
+      ("report,r", po::value<std::vector<std::string>>()->composing(), "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")
+      ("header,H", po::value<std::vector<std::string>>()->composing(), "'Name: value' added to every request (repeatable)")
+      ("bearer-token", po::value<std::string>(), "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")
+      ("basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")
+      ("api-key", po::value<std::string>(), "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)")
+      ("target-pid", po::value<int>(), "watch this local process's CPU and memory (/proc)")
+      ("target-metrics", po::value<std::string>(), "watch the target through its Prometheus metrics URL")
+      ("insecure,k", "do not verify TLS certificates")
+      ("ca-file", po::value<std::string>(), "PEM file of CA certificates to trust");
+  return o;
+}
+
+std::vector<std::string> split_commas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    std::stringstream in(v);
+    std::string item;
+    while (std::getline(in, item, ','))
+      if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+template <class T>
+std::vector<T> list(const po::variables_map& vm, const char* key) {
+  return vm.count(key) ? vm[key].as<std::vector<T>>() : std::vector<T>{};
+}
+
+}  // namespace
+
+std::string help_text(const std::string& command) {
+  std::ostringstream out;
+  if (command == "plugins") {
+    out << "Usage: perf-agent plugins [--plugin-dir DIR]... [--json]\n\n"
+           "Lists the test type and reporter plugins found, and every file that could not be\n"
+           "loaded with the reason.\n\n"
+        << general_options();
+  } else if (command == "plan") {
+    out << "Usage: perf-agent plan --spec FILE [selection] [-o plan.json]\n\n"
+           "Reads the spec and writes the test plan (DESIGN §7) without sending a request.\n\n"
+        << selection_options() << "\nOutput:\n  -o [ --output ] arg   plan file (default: standard output)\n\n"
+        << general_options();
+  } else if (command == "run") {
+    out << "Usage: perf-agent run (--spec FILE | --plan FILE | --target URL) [options]\n\n"
+           "Plans (unless --plan) and runs the tests, then reports. With --target alone the URL\n"
+           "is loaded with GET (quick mode, like wrk).\n"
+           "Exit codes: 0 passed, 1 a threshold or verdict failed, 2 bad input,\n"
+           "3 target unreachable (every request failed), 130 interrupted.\n\n"
+        << selection_options() << "\n" << load_options() << "\n" << general_options();
+  } else if (command == "merge") {
+    out << "Usage: perf-agent merge A.json B.json ... -o merged.json\n\n"
+           "Combines JSON results of one plan run in parts: counts summed, histograms merged\n"
+           "exactly, verdicts re-evaluated.\n";
+  } else {
+    out << "perf-agent " << PERF_AGENT_VERSION
+        << " - plans and runs performance tests from an OpenAPI description\n\n"
+           "Usage: perf-agent COMMAND [options]\n\n"
+           "Commands:\n"
+           "  run       plan (from --spec) or read (--plan) test cases, run them, report\n"
+           "  plan      write the test plan for a spec without running it\n"
+           "  plugins   list the loaded test types and reporters\n"
+           "  merge     combine JSON results of runs in parts\n"
+           "  version   print the version\n\n"
+           "perf-agent COMMAND --help shows the options of a command.\n";
+  }
+  return out.str();
+}
+
+CommandLine parse_command_line(int argc, char** argv) {
+  CommandLine cl;
+  if (argc < 2) {
+    cl.command = "help";
+    return cl;
+  }
+  cl.command = argv[1];
+  if (cl.command == "--help" || cl.command == "-h") cl.command = "help";
+  if (cl.command == "--version") cl.command = "version";
+  if (cl.command == "help" || cl.command == "version") return cl;
+  if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" && cl.command != "merge")
+    throw UserError("unknown command '" + cl.command + "' (commands: run, plan, plugins, merge, version, help)");
+
+  po::options_description options;
+  options.add(general_options());
+  if (cl.command == "plugins") {
+    options.add_options()("json", "machine-readable output");
+  } else if (cl.command == "plan") {
+    options.add(selection_options());
+    options.add_options()("output,o", po::value<std::string>(), "plan file");
+  } else if (cl.command == "run") {
+    options.add(selection_options());
+    options.add(load_options());
+  } else if (cl.command == "merge") {
+    options.add_options()("output,o", po::value<std::string>(), "merged result file")(
+        "input", po::value<std::vector<std::string>>(), "result files");
+  }
+  po::positional_options_description positional;
+  if (cl.command == "merge") positional.add("input", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(options).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UserError(cl.command + ": " + e.what() + " (see perf-agent " + cl.command + " --help)");
+  }
+  cl.help = vm.count("help") > 0;
+  cl.json_output = vm.count("json") > 0;
+  cl.quiet = vm.count("quiet") > 0;
+  cl.plugin_dirs = list<std::string>(vm, "plugin-dir");
+  if (vm.count("config")) cl.config_file = vm["config"].as<std::string>();
+  if (vm.count("spec")) cl.spec = vm["spec"].as<std::string>();
+  if (vm.count("plan")) cl.plan_file = vm["plan"].as<std::string>();
+  if (vm.count("output")) cl.output = vm["output"].as<std::string>();
+  if (vm.count("data")) cl.data_file = vm["data"].as<std::string>();
+  cl.tests = split_commas(list<std::string>(vm, "tests"));
+  cl.selection.include_paths = list<std::string>(vm, "include-path");
+  cl.selection.exclude_paths = list<std::string>(vm, "exclude-path");
+  cl.selection.tags = list<std::string>(vm, "tag");
+  cl.selection.operation_ids = list<std::string>(vm, "operation-id");
+  for (auto m : split_commas(list<std::string>(vm, "methods"))) {
+    std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+    cl.selection.methods.push_back(m);
+  }
+  cl.selection.allow_unsafe_methods = vm.count("allow-unsafe-methods") > 0;
+  cl.thresholds = list<std::string>(vm, "threshold");
+  for (const auto& r : list<std::string>(vm, "report")) {
+    const auto colon = r.find(':');
+    ReportRequest request{r.substr(0, colon), colon == std::string::npos ? "" : r.substr(colon + 1)};
+    if (request.kind.empty()) throw UserError("--report '" + r + "': expected KIND[:PATH]");
+    cl.reports.push_back(request);
+  }
+  cl.headers = list<std::string>(vm, "header");
+  for (const auto& h : cl.headers)
+    if (h.find(':') == std::string::npos || h.front() == ':')
+      throw UserError("--header '" + h + "': expected 'Name: value'");
+  auto env_or = [&](const char* key, const char* env) -> std::string {
+    if (vm.count(key)) return vm[key].as<std::string>();
+    const char* v = std::getenv(env);
+    return v ? v : "";
+  };
+  cl.bearer_token = env_or("bearer-token", "PERF_AGENT_BEARER_TOKEN");
+  cl.basic_auth = env_or("basic", "PERF_AGENT_BASIC");
+  cl.api_key = env_or("api-key", "PERF_AGENT_API_KEY");
+  if (!cl.basic_auth.empty() && cl.basic_auth.find(':') == std::string::npos)
+    throw UserError("--basic: expected USER:PASS");
+  if (!cl.api_key.empty() && cl.api_key.find('=') == std::string::npos)
+    throw UserError("--api-key: expected NAME=VALUE");
+  if (vm.count("target-pid")) cl.target_pid = vm["target-pid"].as<int>();
+  if (vm.count("target-metrics")) cl.target_metrics = vm["target-metrics"].as<std::string>();
+  if (cl.target_pid && !cl.target_metrics.empty())
+    throw UserError("--target-pid and --target-metrics exclude each other");
+  cl.insecure = vm.count("insecure") > 0;
+  if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
+  cl.inputs = list<std::string>(vm, "input");
+
+  // Settings flags, by setting key, with the flag's name for messages.
+  auto& in = cl.settings_input;
+  const std::pair<const char*, const char*> flags[] = {
+      {"timeout", "performance_timeout"}, {"threads", "threads"},
+      {"connections", "max_connections"}, {"max-connections", "max_connections"},
+      {"time-scale", "time_scale"},       {"seed", "seed"},
+      {"target", "target"},               {"users", "users"},
+      {"duration", "duration"},           {"ramp-up", "ramp_up"},
+      {"think-time", "think_time"},       {"rate", "rate"},
+      {"pattern", "pattern"}};
+  for (const auto& [flag, key] : flags)
+    if (vm.count(flag)) {
+      in.cli[key] = vm[flag].as<std::string>();
+      in.cli_flag_names[key] = std::string("--") + flag;
+    }
+  if (!cl.config_file.empty()) {
+    const auto doc = util::load_document(cl.config_file);
+    if (!doc.is_object()) throw UserError(cl.config_file + ": the top level must be a mapping");
+    in.config = doc.as_object();
+    in.config_name = cl.config_file;
+    if (const auto* t = in.config.if_contains("thresholds"); t && t->is_array())
+      for (const auto& e : t->as_array())
+        if (e.is_string()) cl.thresholds.emplace_back(e.get_string());
+  }
+  return cl;
+}
+
+}  // namespace perf::host

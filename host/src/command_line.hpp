@@ -1,0 +1,53 @@
+// The command line (DESIGN §6): subcommands, their options and help text, parsed into one
+// structure. Settings flags are passed on to the settings resolver with their flag names so
+// that errors name the flag.
+#pragma once
+
+#include "perf/settings/settings_loader.hpp"
+#include "planner.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace perf::host {
+
+struct ReportRequest {
+  std::string kind;  // console, json, junit, html or a reporter plugin's id
+  std::string path;  // "" for the reporter's default
+};
+
+struct CommandLine {
+  std::string command;  // plugins, plan, run, merge, help, version
+  bool help = false;
+  bool json_output = false;  // plugins --json
+  bool quiet = false;
+  std::vector<std::string> plugin_dirs;
+  std::string config_file;
+  std::string spec;
+  std::string plan_file;
+  std::string output;  // plan -o, merge -o
+  std::string data_file;
+  Selection selection;
+  std::vector<std::string> tests;
+  std::vector<std::string> thresholds;
+  std::vector<ReportRequest> reports;
+  std::vector<std::string> headers;
+  std::string bearer_token, basic_auth, api_key;
+  std::optional<int> target_pid;
+  std::string target_metrics;
+  bool insecure = false;
+  std::string ca_file;
+  std::vector<std::string> inputs;  // merge: result files
+  settings::SettingsInput settings_input;
+};
+
+// Throws perf::UserError for unknown options, missing values and bad combinations.
+CommandLine parse_command_line(int argc, char** argv);
+
+// Help for one command ("" for the overview).
+std::string help_text(const std::string& command);
+
+}  // namespace perf::host

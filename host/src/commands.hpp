@@ -1,0 +1,17 @@
+// The subcommands. Each returns the process exit code (DESIGN §6) and throws perf::UserError
+// for bad input, which main turns into one line and exit code 2.
+#pragma once
+
+#include "command_line.hpp"
+
+namespace perf::host {
+
+int plugins_command(const CommandLine& cl);
+int plan_command(const CommandLine& cl);
+int run_command(const CommandLine& cl);
+int merge_command(const CommandLine& cl);
+
+// Warnings about plugin files that could not be loaded, one line each, on stderr.
+void warn_about_plugins(const PluginRegistry& registry);
+
+}  // namespace perf::host

@@ -1,0 +1,36 @@
+#include "commands.hpp"
+
+#include "perf/report/result_json.hpp"
+#include "perf/util/files.hpp"
+#include "perf/util/user_error.hpp"
+
+#include <iostream>
+
+namespace perf::host {
+
+int plan_command(const CommandLine& cl) {
+  if (cl.spec.empty()) throw UserError("plan: --spec FILE is required");
+  const auto settings = settings::resolve_settings(cl.settings_input);
+  PluginRegistry registry;
+  registry.load_folders(plugin_folders(cl.plugin_dirs));
+  warn_about_plugins(registry);
+  PlanRequest request;
+  request.spec = cl.spec;
+  request.data_file = cl.data_file;
+  request.selection = cl.selection;
+  request.test_ids = resolve_test_ids(cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
+  const auto plan = make_plan(request, settings, registry);
+  const std::string text = report::pretty(plan::to_json(plan));
+  if (cl.output.empty() || cl.output == "-") {
+    std::cout << text;
+  } else {
+    util::write_file_atomically(cl.output, text);
+    if (!cl.quiet)
+      std::cerr << "perf-agent: wrote " << plan.test_cases.size() << " test cases to " << cl.output
+                << " (" << plan.skipped.size() << " skipped)\n";
+  }
+  if (!plan.note.empty() && !cl.quiet) std::cerr << "perf-agent: " << plan.note << "\n";
+  return 0;
+}
+
+}  // namespace perf::host

@@ -1,0 +1,56 @@
+#include "progress_display.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace perf::host {
+
+void ProgressDisplay::end_bar() {
+  if (bar_shown_) std::cerr << "\n";
+  bar_shown_ = false;
+}
+
+void ProgressDisplay::case_started(const api::TestCase& c, std::size_t index, std::size_t total) {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  end_bar();
+  std::cerr << "[" << index << "/" << total << "] " << c.id << "\n";
+}
+
+void ProgressDisplay::snapshot(const api::Snapshot& s) {
+  if (!enabled_) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "  %-10.10s %6.1f/%-5.0fs  users %-5.0f %9.1f req/s  p95 %8.2f ms  errors %llu",
+                s.phase.c_str(), s.elapsed_s, s.planned_s, s.point.active_users, s.point.rps,
+                s.point.p95_ms, static_cast<unsigned long long>(s.total_errors));
+  std::lock_guard lock(mutex_);
+  if (terminal_) {
+    std::string bar;
+    if (s.planned_s > 0) {
+      const int width = 20;
+      const int filled = int(std::min(1.0, s.elapsed_s / s.planned_s) * width);
+      bar = " [" + std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.') + "]";
+    }
+    std::cerr << "\r\033[K" << text << bar << std::flush;
+    bar_shown_ = true;
+  } else {
+    std::cerr << text << "\n";
+  }
+}
+
+void ProgressDisplay::line(std::string_view text) {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  end_bar();
+  std::cerr << "  " << text << "\n";
+}
+
+void ProgressDisplay::case_finished(const api::CaseResult& r) {
+  if (!enabled_) return;
+  std::lock_guard lock(mutex_);
+  end_bar();
+  std::cerr << "  -> " << r.verdict << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
+}
+
+}  // namespace perf::host

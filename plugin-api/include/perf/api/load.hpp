@@ -1,0 +1,82 @@
+// A phase of load as a test type asks the engine for it (k6's executors: constant-vus,
+// ramping-vus, constant-arrival-rate, ramping-arrival-rate), and what the engine measured.
+#pragma once
+
+#include "perf/api/request.hpp"
+#include "perf/metrics/run_metrics.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace perf::api {
+
+enum class LoadModel {
+  closed,  // N virtual users, each sends, waits for the answer, thinks, sends again
+  open,    // requests arrive at a rate whatever the server does; latency from intended start
+};
+
+// A stage ramps linearly from the previous target to `target` over `duration_s`
+// (users in the closed model, requests per second in the open model).
+struct Stage {
+  double duration_s = 0;
+  double target = 0;
+};
+
+struct Phase {
+  std::string name;
+  LoadModel model = LoadModel::closed;
+  int users = 1;          // closed: constant users when `stages` is empty
+  double rate_rps = 0;    // open: constant rate when `stages` is empty
+  std::vector<Stage> stages;
+  double duration_s = 10;    // ignored when `stages` is set (their sum) or iterations > 0
+  double ramp_up_s = 0;      // closed: users start evenly over this time
+  double think_time_s = 0;   // closed: pause after each response
+  std::uint64_t iterations = 0;  // > 0: stop after this many requests in all (closed model)
+  std::string base_url;      // scheme://host:port[/prefix]; empty: the session's target
+  std::vector<RequestSpec> requests;  // sent round-robin
+  double timeout_s = 0;      // per request; 0: the session's --timeout
+  int max_connections = 0;   // open model: connection bound; 0: the session's or automatic
+  bool keep_alive = true;    // false: a new connection for every request
+  bool hold_connections = false;  // closed: users keep their connection idle between requests
+};
+
+struct PhaseResult {
+  std::string name;
+  metrics::RunMetrics metrics;
+  bool interrupted = false;  // stopped by Ctrl-C / SIGTERM or an abortOnFail threshold
+};
+
+// The agent's own and (when configured) the target's resource use.
+struct ResourceSample {
+  double agent_cpu_percent = 0;
+  double agent_rss_mb = 0;
+  double agent_peak_rss_mb = 0;
+  bool target_known = false;
+  double target_rss_mb = 0;
+  double target_cpu_seconds = 0;
+  std::string target_error;  // why the target could not be sampled
+};
+
+// What the metrics bus publishes once per interval while a phase runs.
+struct Snapshot {
+  std::string case_id;
+  std::string phase;
+  double elapsed_s = 0;
+  double planned_s = 0;  // 0 when unknown (iterations)
+  metrics::IntervalPoint point;
+  std::uint64_t total_requests = 0;
+  std::uint64_t total_errors = 0;
+};
+
+class MetricsBus {
+ public:
+  using Subscriber = std::function<void(const Snapshot&)>;
+  virtual ~MetricsBus() = default;
+  virtual int subscribe(Subscriber subscriber) = 0;  // returns an id for unsubscribe
+  virtual void unsubscribe(int id) = 0;
+  virtual void publish(const Snapshot& snapshot) = 0;
+};
+
+}  // namespace perf::api
