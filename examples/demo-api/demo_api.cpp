@@ -41,9 +41,11 @@ asio::awaitable<void> serve(tcp::socket socket, demo::Routes& routes) {
     const auto limit = routes.body_limit_for(parser.get().target());
     if (parser.content_length() && *parser.content_length() > limit) {
       // Refuse before reading the body, as nginx does with client_max_body_size.
-      http::response<http::string_body> res{http::status::payload_too_large, parser.get().version()};
+      http::response<http::string_body> res{http::status::payload_too_large,
+                                            parser.get().version()};
       res.set(http::field::content_type, "application/json");
-      res.body() = "{\"error\":\"payload too large\",\"limit_bytes\":" + std::to_string(limit) + "}";
+      res.body() =
+          "{\"error\":\"payload too large\",\"limit_bytes\":" + std::to_string(limit) + "}";
       res.keep_alive(false);
       res.prepare_payload();
       co_await http::async_write(stream, res, token);
@@ -81,11 +83,12 @@ asio::awaitable<void> listen(tcp::acceptor& acceptor, demo::Routes& routes, asio
 }
 
 void usage() {
-  std::cout << "Usage: perf-demo-api [--host H] [--port P (0: any)] [--threads N]\n"
-               "  [--slow-ms MS] [--rate-limit RPS] [--burst N] [--body-limit BYTES]\n"
-               "  [--capacity N] [--capacity-service-ms MS] [--serialized-service-ms MS]\n"
-               "  [--max-connections N] [--leak-bytes BYTES] [--leak-cap-mb MB] [--item-cost-ms MS]\n"
-               "  [--page-cost-us MS] [--search-cost-ms MS]\n";
+  std::cout
+      << "Usage: perf-demo-api [--host H] [--port P (0: any)] [--threads N]\n"
+         "  [--slow-ms MS] [--rate-limit RPS] [--burst N] [--body-limit BYTES]\n"
+         "  [--capacity N] [--capacity-service-ms MS] [--serialized-service-ms MS]\n"
+         "  [--max-connections N] [--leak-bytes BYTES] [--leak-cap-mb MB] [--item-cost-ms MS]\n"
+         "  [--page-cost-us MS] [--search-cost-ms MS]\n";
 }
 
 }  // namespace
@@ -104,22 +107,38 @@ int main(int argc, char** argv) {
     }
     const std::string v = argv[++i];
     try {
-      if (a == "--host") o.host = v;
-      else if (a == "--port") o.port = (unsigned short)std::stoi(v);
-      else if (a == "--threads") o.threads = std::max(1, std::stoi(v));
-      else if (a == "--slow-ms") o.slow_ms = std::stod(v);
-      else if (a == "--rate-limit") o.rate_limit_rps = std::stod(v);
-      else if (a == "--burst") o.rate_limit_burst = std::stod(v);
-      else if (a == "--body-limit") o.body_limit = std::stoul(v);
-      else if (a == "--capacity") o.capacity = std::stoi(v);
-      else if (a == "--capacity-service-ms") o.capacity_service_ms = std::stod(v);
-      else if (a == "--serialized-service-ms") o.serialized_service_ms = std::stod(v);
-      else if (a == "--max-connections") o.max_connections = std::stoi(v);
-      else if (a == "--leak-bytes") o.leak_bytes = std::stoul(v);
-      else if (a == "--leak-cap-mb") o.leak_cap_bytes = std::stoul(v) << 20;
-      else if (a == "--item-cost-ms") o.item_cost_ms = std::stod(v);
-      else if (a == "--page-cost-us") o.page_cost_us_per_offset = std::stod(v);
-      else if (a == "--search-cost-ms") o.search_cost_ms = std::stod(v);
+      if (a == "--host")
+        o.host = v;
+      else if (a == "--port")
+        o.port = (unsigned short)std::stoi(v);
+      else if (a == "--threads")
+        o.threads = std::max(1, std::stoi(v));
+      else if (a == "--slow-ms")
+        o.slow_ms = std::stod(v);
+      else if (a == "--rate-limit")
+        o.rate_limit_rps = std::stod(v);
+      else if (a == "--burst")
+        o.rate_limit_burst = std::stod(v);
+      else if (a == "--body-limit")
+        o.body_limit = std::stoul(v);
+      else if (a == "--capacity")
+        o.capacity = std::stoi(v);
+      else if (a == "--capacity-service-ms")
+        o.capacity_service_ms = std::stod(v);
+      else if (a == "--serialized-service-ms")
+        o.serialized_service_ms = std::stod(v);
+      else if (a == "--max-connections")
+        o.max_connections = std::stoi(v);
+      else if (a == "--leak-bytes")
+        o.leak_bytes = std::stoul(v);
+      else if (a == "--leak-cap-mb")
+        o.leak_cap_bytes = std::stoul(v) << 20;
+      else if (a == "--item-cost-ms")
+        o.item_cost_ms = std::stod(v);
+      else if (a == "--page-cost-us")
+        o.page_cost_us_per_offset = std::stod(v);
+      else if (a == "--search-cost-ms")
+        o.search_cost_ms = std::stod(v);
       else {
         std::cerr << "perf-demo-api: unknown option " << a << "\n";
         usage();

@@ -53,11 +53,13 @@ struct Target {
 std::string decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
+    if (s[i] == '+')
+      out += ' ';
     else if (s[i] == '%' && i + 2 < s.size()) {
       out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
-    } else out += s[i];
+    } else
+      out += s[i];
   }
   return out;
 }
@@ -71,7 +73,8 @@ Target parse_target(std::string_view t) {
   std::string pair;
   while (std::getline(in, pair, '&')) {
     const auto eq = pair.find('=');
-    out.query.emplace_back(decode(pair.substr(0, eq)), eq == std::string::npos ? "" : decode(pair.substr(eq + 1)));
+    out.query.emplace_back(decode(pair.substr(0, eq)),
+                           eq == std::string::npos ? "" : decode(pair.substr(eq + 1)));
   }
   return out;
 }
@@ -92,7 +95,9 @@ json::object item(int id) {
 }  // namespace
 
 Routes::Routes(Options options)
-    : options_(std::move(options)), tokens_(options_.rate_limit_burst), refilled_(Clock::now()),
+    : options_(std::move(options)),
+      tokens_(options_.rate_limit_burst),
+      refilled_(Clock::now()),
       serialized_free_(Clock::now()) {}
 
 std::size_t Routes::body_limit_for(std::string_view target) const {
@@ -106,7 +111,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
   const auto& p = t.path;
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
 
-  if (get && (p == "/health" || p == "/fast")) co_return make(req, http::status::ok, {{"message", "fast"}});
+  if (get && (p == "/health" || p == "/fast"))
+    co_return make(req, http::status::ok, {{"message", "fast"}});
   if (get && p == "/slow") {
     co_await work(options_.slow_ms);
     co_return make(req, http::status::ok, {{"message", "slow"}, {"delay_ms", options_.slow_ms}});
@@ -119,7 +125,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
       std::lock_guard lock(mutex_);
       const auto now = Clock::now();
       tokens_ = std::min(options_.rate_limit_burst,
-                         tokens_ + std::chrono::duration<double>(now - refilled_).count() * options_.rate_limit_rps);
+                         tokens_ + std::chrono::duration<double>(now - refilled_).count() *
+                                       options_.rate_limit_rps);
       refilled_ = now;
       if (tokens_ >= 1) {
         tokens_ -= 1;
@@ -129,8 +136,9 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
       }
       remaining = std::floor(tokens_);
     }
-    auto res = make(req, allowed ? http::status::ok : http::status::too_many_requests,
-                    allowed ? json::object{{"message", "ok"}} : json::object{{"error", "rate limit exceeded"}});
+    auto res = make(
+        req, allowed ? http::status::ok : http::status::too_many_requests,
+        allowed ? json::object{{"message", "ok"}} : json::object{{"error", "rate limit exceeded"}});
     const auto limit = std::to_string(int(options_.rate_limit_burst));
     const auto reset = std::to_string(int(std::ceil(allowed ? 1.0 : wait_s)));
     res.set("RateLimit-Limit", limit);
@@ -175,12 +183,13 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     // Offset paging: the store walks past every skipped row.
     co_await work(0.5 + offset * options_.page_cost_us_per_offset / 1000.0);
     json::array items;
-    for (int id = offset + 1; id <= std::min(total_items, offset + limit); ++id) items.push_back(item(id));
+    for (int id = offset + 1; id <= std::min(total_items, offset + limit); ++id)
+      items.push_back(item(id));
     auto res = make(req, http::status::ok,
                     {{"items", items}, {"page", page}, {"limit", limit}, {"total", total_items}});
     if (offset + limit < total_items)
-      res.set(http::field::link, "</items?page=" + std::to_string(page + 1) + "&limit=" +
-                                     std::to_string(limit) + ">; rel=\"next\"");
+      res.set(http::field::link, "</items?page=" + std::to_string(page + 1) +
+                                     "&limit=" + std::to_string(limit) + ">; rel=\"next\"");
     co_return res;
   }
   if (get && p == "/items/cursor") {
@@ -188,13 +197,15 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     const int after = t.int_param("cursor", 0, 0, total_items);
     co_await work(0.5);  // keyset paging: as cheap deep as shallow
     json::array items;
-    for (int id = after + 1; id <= std::min(total_items, after + limit); ++id) items.push_back(item(id));
+    for (int id = after + 1; id <= std::min(total_items, after + limit); ++id)
+      items.push_back(item(id));
     const int last = std::min(total_items, after + limit);
-    json::value next = last < total_items ? json::value(std::to_string(last)) : json::value(nullptr);
+    json::value next =
+        last < total_items ? json::value(std::to_string(last)) : json::value(nullptr);
     auto res = make(req, http::status::ok, {{"items", items}, {"next_cursor", next}});
     if (last < total_items)
-      res.set(http::field::link, "</items/cursor?cursor=" + std::to_string(last) + "&limit=" +
-                                     std::to_string(limit) + ">; rel=\"next\"");
+      res.set(http::field::link, "</items/cursor?cursor=" + std::to_string(last) +
+                                     "&limit=" + std::to_string(limit) + ">; rel=\"next\"");
     co_return res;
   }
   if (get && (p == "/orders" || p == "/orders/flat")) {
@@ -204,7 +215,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     const double db_ms = n_plus_one ? 1.0 + limit * options_.item_cost_ms : 2.0;
     co_await work(db_ms);
     json::array orders;
-    for (int id = 1; id <= limit; ++id) orders.push_back(json::object{{"id", id}, {"customer", item(id)}});
+    for (int id = 1; id <= limit; ++id)
+      orders.push_back(json::object{{"id", id}, {"customer", item(id)}});
     auto res = make(req, http::status::ok, {{"orders", orders}, {"limit", limit}});
     char timing[64];
     std::snprintf(timing, sizeof timing, "db;dur=%.1f", db_ms);
@@ -221,7 +233,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     co_await work(1.0 + complexity * options_.search_cost_ms);
     json::array hits;
     for (int i = 1; i <= 5; ++i) hits.push_back(item(i));
-    co_return make(req, http::status::ok, {{"query", t.param("q")}, {"complexity", complexity}, {"items", hits}});
+    co_return make(req, http::status::ok,
+                   {{"query", t.param("q")}, {"complexity", complexity}, {"items", hits}});
   }
   if (req.method() == http::verb::post && (p == "/upload" || p == "/upload/unlimited"))
     co_return make(req, http::status::created, {{"received_bytes", req.body().size()}});
@@ -230,7 +243,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     std::size_t held = 0;
     {
       std::lock_guard lock(mutex_);
-      if ((leaked_.size() + 1) * options_.leak_bytes <= options_.leak_cap_bytes) leaked_.push_back(std::move(kept));
+      if ((leaked_.size() + 1) * options_.leak_bytes <= options_.leak_cap_bytes)
+        leaked_.push_back(std::move(kept));
       held = leaked_.size() * options_.leak_bytes;
     }
     co_return make(req, http::status::ok, {{"message", "remembered"}, {"held_bytes", held}});
@@ -247,12 +261,14 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     co_return make(req, http::status::ok, {{"message", "served"}});
   }
   if (get && (p == "/serialized" || p == "/parallel")) {
-    auto done = Clock::now() + std::chrono::microseconds(std::int64_t(options_.serialized_service_ms * 1000));
+    auto done = Clock::now() +
+                std::chrono::microseconds(std::int64_t(options_.serialized_service_ms * 1000));
     if (p == "/serialized") {
       // One at a time: each request waits for the one before it (a global lock).
       std::lock_guard lock(mutex_);
       const auto start = std::max(Clock::now(), serialized_free_);
-      serialized_free_ = start + std::chrono::microseconds(std::int64_t(options_.serialized_service_ms * 1000));
+      serialized_free_ =
+          start + std::chrono::microseconds(std::int64_t(options_.serialized_service_ms * 1000));
       done = serialized_free_;
     }
     asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -267,7 +283,8 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     std::ostringstream body;
     body << "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes "
-         << std::int64_t(stats.rss_mb * 1024 * 1024) << "\n# TYPE process_cpu_seconds_total counter\n"
+         << std::int64_t(stats.rss_mb * 1024 * 1024)
+         << "\n# TYPE process_cpu_seconds_total counter\n"
          << "process_cpu_seconds_total " << stats.cpu_seconds << "\n";
     res.body() = body.str();
     res.keep_alive(req.keep_alive());

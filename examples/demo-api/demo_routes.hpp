@@ -21,19 +21,19 @@ struct Options {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   int threads = 2;
-  double slow_ms = 200;            // /slow
-  double rate_limit_rps = 20;      // /limited: token bucket rate
-  double rate_limit_burst = 20;    //           and size
+  double slow_ms = 200;                 // /slow
+  double rate_limit_rps = 20;           // /limited: token bucket rate
+  double rate_limit_burst = 20;         //           and size
   std::size_t body_limit = 256 * 1024;  // /upload answers 413 past this
-  int capacity = 8;                // /capacity: 503 past this many in flight
+  int capacity = 8;                     // /capacity: 503 past this many in flight
   double capacity_service_ms = 50;
-  double serialized_service_ms = 10;  // /serialized: one at a time
-  int max_connections = 512;       // connections past this are closed at once
-  std::size_t leak_bytes = 10240;  // /leaky keeps this much per call
+  double serialized_service_ms = 10;        // /serialized: one at a time
+  int max_connections = 512;                // connections past this are closed at once
+  std::size_t leak_bytes = 10240;           // /leaky keeps this much per call
   std::size_t leak_cap_bytes = 512u << 20;  // ... until it holds this much (protects the host)
-  double item_cost_ms = 1.0;       // /orders: per item (the N+1 shape)
-  double page_cost_us_per_offset = 5;  // /items: deep pages cost more
-  double search_cost_ms = 2.0;     // /search: per query term, filter and sort
+  double item_cost_ms = 1.0;                // /orders: per item (the N+1 shape)
+  double page_cost_us_per_offset = 5;       // /items: deep pages cost more
+  double search_cost_ms = 2.0;              // /search: per query term, filter and sort
 };
 
 class Routes {

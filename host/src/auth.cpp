@@ -9,7 +9,8 @@ std::string base64(std::string_view in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+    const unsigned v =
+        (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
     out += table[v >> 18];
     out += table[(v >> 12) & 63];
     out += table[(v >> 6) & 63];
@@ -35,8 +36,10 @@ run::RequestDecoration request_decoration(const CommandLine& cl,
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     d.headers.emplace_back(h.substr(0, colon), value);
   }
-  if (!cl.bearer_token.empty()) d.headers.emplace_back("Authorization", "Bearer " + cl.bearer_token);
-  if (!cl.basic_auth.empty()) d.headers.emplace_back("Authorization", "Basic " + base64(cl.basic_auth));
+  if (!cl.bearer_token.empty())
+    d.headers.emplace_back("Authorization", "Bearer " + cl.bearer_token);
+  if (!cl.basic_auth.empty())
+    d.headers.emplace_back("Authorization", "Basic " + base64(cl.basic_auth));
   if (!cl.api_key.empty()) {
     const auto eq = cl.api_key.find('=');
     const std::string name = cl.api_key.substr(0, eq);
@@ -46,16 +49,20 @@ run::RequestDecoration request_decoration(const CommandLine& cl,
     for (const auto& s : schemes) {
       if (s.type != "apiKey") continue;
       ++api_key_schemes;
-      if (boost::beast::iequals(s.param_name, name) || boost::beast::iequals(s.name, name)) chosen = &s;
+      if (boost::beast::iequals(s.param_name, name) || boost::beast::iequals(s.name, name))
+        chosen = &s;
     }
     if (!chosen && api_key_schemes == 1)
       for (const auto& s : schemes)
         if (s.type == "apiKey") chosen = &s;
     const std::string location = chosen ? chosen->location : "header";
     const std::string param = chosen && !chosen->param_name.empty() ? chosen->param_name : name;
-    if (location == "query") d.query.emplace_back(param, value);
-    else if (location == "cookie") d.cookie = param + "=" + value;
-    else d.headers.emplace_back(param, value);
+    if (location == "query")
+      d.query.emplace_back(param, value);
+    else if (location == "cookie")
+      d.cookie = param + "=" + value;
+    else
+      d.headers.emplace_back(param, value);
   }
   return d;
 }

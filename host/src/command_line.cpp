@@ -14,58 +14,76 @@ namespace {
 
 po::options_description general_options() {
   po::options_description o("General");
-  o.add_options()
-      ("help,h", "show help for the command")
-      ("plugin-dir", po::value<std::vector<std::string>>()->composing(),
-       "also load plugins from DIR (repeatable; see also PERF_AGENT_PLUGIN_PATH)")
-      ("config", po::value<std::string>(), "settings file (JSON or YAML): settings, patterns, test_options")
-      ("quiet,q", "no live progress (and no console summary unless --report console)")
-      ("seed", po::value<std::string>(), "seed for generated example values (1)");
+  o.add_options()("help,h", "show help for the command")(
+      "plugin-dir", po::value<std::vector<std::string>>()->composing(),
+      "also load plugins from DIR (repeatable; see also PERF_AGENT_PLUGIN_PATH)")(
+      "config", po::value<std::string>(),
+      "settings file (JSON or YAML): settings, patterns, test_options")(
+      "quiet,q", "no live progress (and no console summary unless --report console)")(
+      "seed", po::value<std::string>(), "seed for generated example values (1)");
   return o;
 }
 
 po::options_description selection_options() {
   po::options_description o("Spec and selection");
-  o.add_options()
-      ("spec", po::value<std::string>(), "OpenAPI 3.0/3.1 or Swagger 2.0 file (JSON or YAML)")
-      ("tests", po::value<std::vector<std::string>>()->composing(),
-       "test types to plan, comma-separated ids or aliases (load = load_test); default: all")
-      ("include-path", po::value<std::vector<std::string>>()->composing(), "only paths matching GLOB (repeatable)")
-      ("exclude-path", po::value<std::vector<std::string>>()->composing(), "leave out paths matching GLOB (repeatable)")
-      ("tag", po::value<std::vector<std::string>>()->composing(), "only operations with tag T (repeatable)")
-      ("operation-id", po::value<std::vector<std::string>>()->composing(), "only this operationId (repeatable)")
-      ("methods", po::value<std::vector<std::string>>()->composing(), "only these methods, comma-separated")
-      ("allow-unsafe-methods", "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")
-      ("data", po::value<std::string>(), "parameter values: JSON array of objects or CSV with a header")
-      ("target", po::value<std::string>(), "base URL replacing the spec's server (quick mode: the URL to load)")
-      ("pattern", po::value<std::string>(), "load pattern: baseline, light_load, normal_load, heavy_load, stress_test, spike_test, endurance_test, or one from --config")
-      ("timeout", po::value<std::string>(), "request timeout, seconds (30)");
+  o.add_options()("spec", po::value<std::string>(),
+                  "OpenAPI 3.0/3.1 or Swagger 2.0 file (JSON or YAML)")(
+      "tests", po::value<std::vector<std::string>>()->composing(),
+      "test types to plan, comma-separated ids or aliases (load = load_test); default: all")(
+      "include-path", po::value<std::vector<std::string>>()->composing(),
+      "only paths matching GLOB (repeatable)")("exclude-path",
+                                               po::value<std::vector<std::string>>()->composing(),
+                                               "leave out paths matching GLOB (repeatable)")(
+      "tag", po::value<std::vector<std::string>>()->composing(),
+      "only operations with tag T (repeatable)")("operation-id",
+                                                 po::value<std::vector<std::string>>()->composing(),
+                                                 "only this operationId (repeatable)")(
+      "methods", po::value<std::vector<std::string>>()->composing(),
+      "only these methods, comma-separated")(
+      "allow-unsafe-methods",
+      "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")(
+      "data", po::value<std::string>(),
+      "parameter values: JSON array of objects or CSV with a header")(
+      "target", po::value<std::string>(),
+      "base URL replacing the spec's server (quick mode: the URL to load)")(
+      "pattern", po::value<std::string>(),
+      "load pattern: baseline, light_load, normal_load, heavy_load, stress_test, spike_test, "
+      "endurance_test, or one from --config")("timeout", po::value<std::string>(),
+                                              "request timeout, seconds (30)");
   return o;
 }
 
 po::options_description load_options() {
   po::options_description o("Load (explicit values override the patterns)");
-  o.add_options()
-      ("plan", po::value<std::string>(), "run this plan file unchanged")
-      ("users,u", po::value<std::string>(), "virtual users (closed model)")
-      ("duration,d", po::value<std::string>(), "seconds of load per phase")
-      ("ramp-up", po::value<std::string>(), "seconds over which users start")
-      ("think-time", po::value<std::string>(), "seconds each user waits after a response")
-      ("rate", po::value<std::string>(), "requests per second (open model, latency from intended start)")
-      ("threads,t", po::value<std::string>(), "engine threads (default: hardware threads)")
-      ("connections,c", po::value<std::string>(), "open model: at most this many connections (auto)")
-      ("max-connections", po::value<std::string>(), "same as --connections")
-      ("time-scale", po::value<std::string>(), "multiply every duration, ramp and step by F (e.g. 0.05)")
-      ("threshold", po::value<std::vector<std::string>>()->composing(), "k6-style threshold, e.g. 'http_req_duration: p(95)<500' (repeatable)")
-      ("report,r", po::value<std::vector<std::string>>()->composing(), "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")
-      ("header,H", po::value<std::vector<std::string>>()->composing(), "'Name: value' added to every request (repeatable)")
-      ("bearer-token", po::value<std::string>(), "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")
-      ("basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")
-      ("api-key", po::value<std::string>(), "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)")
-      ("target-pid", po::value<int>(), "watch this local process's CPU and memory (/proc)")
-      ("target-metrics", po::value<std::string>(), "watch the target through its Prometheus metrics URL")
-      ("insecure,k", "do not verify TLS certificates")
-      ("ca-file", po::value<std::string>(), "PEM file of CA certificates to trust");
+  o.add_options()("plan", po::value<std::string>(), "run this plan file unchanged")(
+      "users,u", po::value<std::string>(), "virtual users (closed model)")(
+      "duration,d", po::value<std::string>(), "seconds of load per phase")(
+      "ramp-up", po::value<std::string>(), "seconds over which users start")(
+      "think-time", po::value<std::string>(), "seconds each user waits after a response")(
+      "rate", po::value<std::string>(),
+      "requests per second (open model, latency from intended start)")(
+      "threads,t", po::value<std::string>(), "engine threads (default: hardware threads)")(
+      "connections,c", po::value<std::string>(),
+      "open model: at most this many connections (auto)")(
+      "max-connections", po::value<std::string>(), "same as --connections")(
+      "time-scale", po::value<std::string>(),
+      "multiply every duration, ramp and step by F (e.g. 0.05)")(
+      "threshold", po::value<std::vector<std::string>>()->composing(),
+      "k6-style threshold, e.g. 'http_req_duration: p(95)<500' (repeatable)")(
+      "report,r", po::value<std::vector<std::string>>()->composing(),
+      "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")(
+      "header,H", po::value<std::vector<std::string>>()->composing(),
+      "'Name: value' added to every request (repeatable)")(
+      "bearer-token", po::value<std::string>(),
+      "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")(
+      "basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")(
+      "api-key", po::value<std::string>(),
+      "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)")(
+      "target-pid", po::value<int>(), "watch this local process's CPU and memory (/proc)")(
+      "target-metrics", po::value<std::string>(),
+      "watch the target through its Prometheus metrics URL")(
+      "insecure,k", "do not verify TLS certificates")("ca-file", po::value<std::string>(),
+                                                      "PEM file of CA certificates to trust");
   return o;
 }
 
@@ -97,7 +115,8 @@ std::string help_text(const std::string& command) {
   } else if (command == "plan") {
     out << "Usage: perf-agent plan --spec FILE [selection] [-o plan.json]\n\n"
            "Reads the spec and writes the test plan (DESIGN §7) without sending a request.\n\n"
-        << selection_options() << "\nOutput:\n  -o [ --output ] arg   plan file (default: standard output)\n\n"
+        << selection_options()
+        << "\nOutput:\n  -o [ --output ] arg   plan file (default: standard output)\n\n"
         << general_options();
   } else if (command == "run") {
     out << "Usage: perf-agent run (--spec FILE | --plan FILE | --target URL) [options]\n\n"
@@ -105,7 +124,9 @@ std::string help_text(const std::string& command) {
            "is loaded with GET (quick mode, like wrk).\n"
            "Exit codes: 0 passed, 1 a threshold or verdict failed, 2 bad input,\n"
            "3 target unreachable (every request failed), 130 interrupted.\n\n"
-        << selection_options() << "\n" << load_options() << "\n" << general_options();
+        << selection_options() << "\n"
+        << load_options() << "\n"
+        << general_options();
   } else if (command == "merge") {
     out << "Usage: perf-agent merge A.json B.json ... -o merged.json\n\n"
            "Combines JSON results of one plan run in parts: counts summed, histograms merged\n"
@@ -135,8 +156,10 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "--help" || cl.command == "-h") cl.command = "help";
   if (cl.command == "--version") cl.command = "version";
   if (cl.command == "help" || cl.command == "version") return cl;
-  if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" && cl.command != "merge")
-    throw UserError("unknown command '" + cl.command + "' (commands: run, plan, plugins, merge, version, help)");
+  if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
+      cl.command != "merge")
+    throw UserError("unknown command '" + cl.command +
+                    "' (commands: run, plan, plugins, merge, version, help)");
 
   po::options_description options;
   options.add(general_options());
@@ -156,7 +179,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "merge") positional.add("input", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc - 1, argv + 1).options(options).positional(positional).run(), vm);
+    po::store(
+        po::command_line_parser(argc - 1, argv + 1).options(options).positional(positional).run(),
+        vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UserError(cl.command + ": " + e.what() + " (see perf-agent " + cl.command + " --help)");
@@ -183,7 +208,8 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.thresholds = list<std::string>(vm, "threshold");
   for (const auto& r : list<std::string>(vm, "report")) {
     const auto colon = r.find(':');
-    ReportRequest request{r.substr(0, colon), colon == std::string::npos ? "" : r.substr(colon + 1)};
+    ReportRequest request{r.substr(0, colon),
+                          colon == std::string::npos ? "" : r.substr(colon + 1)};
     if (request.kind.empty()) throw UserError("--report '" + r + "': expected KIND[:PATH]");
     cl.reports.push_back(request);
   }
@@ -213,14 +239,19 @@ CommandLine parse_command_line(int argc, char** argv) {
 
   // Settings flags, by setting key, with the flag's name for messages.
   auto& in = cl.settings_input;
-  const std::pair<const char*, const char*> flags[] = {
-      {"timeout", "performance_timeout"}, {"threads", "threads"},
-      {"connections", "max_connections"}, {"max-connections", "max_connections"},
-      {"time-scale", "time_scale"},       {"seed", "seed"},
-      {"target", "target"},               {"users", "users"},
-      {"duration", "duration"},           {"ramp-up", "ramp_up"},
-      {"think-time", "think_time"},       {"rate", "rate"},
-      {"pattern", "pattern"}};
+  const std::pair<const char*, const char*> flags[] = {{"timeout", "performance_timeout"},
+                                                       {"threads", "threads"},
+                                                       {"connections", "max_connections"},
+                                                       {"max-connections", "max_connections"},
+                                                       {"time-scale", "time_scale"},
+                                                       {"seed", "seed"},
+                                                       {"target", "target"},
+                                                       {"users", "users"},
+                                                       {"duration", "duration"},
+                                                       {"ramp-up", "ramp_up"},
+                                                       {"think-time", "think_time"},
+                                                       {"rate", "rate"},
+                                                       {"pattern", "pattern"}};
   for (const auto& [flag, key] : flags)
     if (vm.count(flag)) {
       in.cli[key] = vm[flag].as<std::string>();

@@ -18,7 +18,8 @@ int plan_command(const CommandLine& cl) {
   request.spec = cl.spec;
   request.data_file = cl.data_file;
   request.selection = cl.selection;
-  request.test_ids = resolve_test_ids(cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
+  request.test_ids =
+      resolve_test_ids(cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
   const auto plan = make_plan(request, settings, registry);
   const std::string text = report::pretty(plan::to_json(plan));
   if (cl.output.empty() || cl.output == "-") {

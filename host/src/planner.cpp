@@ -69,13 +69,13 @@ void apply_selection(api::ApiModel& model, const Selection& s,
     else if (std::any_of(s.exclude_paths.begin(), s.exclude_paths.end(),
                          [&](const std::string& g) { return glob_match(g, op.path); }))
       reason = "path matches --exclude-path";
-    else if (!s.tags.empty() && std::none_of(op.tags.begin(), op.tags.end(), [&](const std::string& t) {
+    else if (!s.tags.empty() &&
+             std::none_of(op.tags.begin(), op.tags.end(), [&](const std::string& t) {
                return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
              }))
       reason = "has none of the --tag values";
-    else if (!s.operation_ids.empty() &&
-             std::find(s.operation_ids.begin(), s.operation_ids.end(), op.operation_id) ==
-                 s.operation_ids.end())
+    else if (!s.operation_ids.empty() && std::find(s.operation_ids.begin(), s.operation_ids.end(),
+                                                   op.operation_id) == s.operation_ids.end())
       reason = "operationId not among --operation-id";
     else if (!s.methods.empty() &&
              std::find(s.methods.begin(), s.methods.end(), op.method) == s.methods.end())

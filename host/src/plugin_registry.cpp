@@ -16,8 +16,10 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(api::PluginKind kind) {
   switch (kind) {
-    case api::PluginKind::test_type: return "test_type";
-    case api::PluginKind::reporter: return "reporter";
+    case api::PluginKind::test_type:
+      return "test_type";
+    case api::PluginKind::reporter:
+      return "reporter";
   }
   return "unknown";
 }
@@ -46,15 +48,17 @@ namespace {
 
 bool is_candidate(const fs::path& file) {
   const std::string name = file.filename().string();
-  return name.size() > 3 &&
-         (name.ends_with(".so") || name.find(".so.") != std::string::npos);
+  return name.size() > 3 && (name.ends_with(".so") || name.find(".so.") != std::string::npos);
 }
 
 bool starts_like_elf(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {};
   in.read(magic, 4);
-  return in.gcount() == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  return in.gcount() == 4 && std::memcmp(magic,
+                                         "\x7f"
+                                         "ELF",
+                                         4) == 0;
 }
 
 }  // namespace
@@ -87,7 +91,8 @@ bool PluginRegistry::load_file(const fs::path& file) {
   // dlopen once by hand for its error text (Boost.DLL only reports a generic error code).
   if (void* probe = ::dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL); !probe) {
     const char* why = ::dlerror();
-    return refuse("not a loadable shared library (" + std::string(why ? why : "dlopen failed") + ")");
+    return refuse("not a loadable shared library (" + std::string(why ? why : "dlopen failed") +
+                  ")");
   } else {
     ::dlclose(probe);
   }
@@ -138,12 +143,14 @@ std::vector<std::string> PluginRegistry::ids(api::PluginKind kind) const {
 std::shared_ptr<api::TestType> PluginRegistry::create_test_type(const LoadedPlugin& plugin) const {
   api::TestType* raw = plugin.descriptor->create_test_type();
   // The deleter runs the plugin's destructor first, then lets go of the library.
-  return std::shared_ptr<api::TestType>(raw, [library = plugin.library](api::TestType* p) { delete p; });
+  return std::shared_ptr<api::TestType>(raw,
+                                        [library = plugin.library](api::TestType* p) { delete p; });
 }
 
 std::shared_ptr<api::Reporter> PluginRegistry::create_reporter(const LoadedPlugin& plugin) const {
   api::Reporter* raw = plugin.descriptor->create_reporter();
-  return std::shared_ptr<api::Reporter>(raw, [library = plugin.library](api::Reporter* p) { delete p; });
+  return std::shared_ptr<api::Reporter>(raw,
+                                        [library = plugin.library](api::Reporter* p) { delete p; });
 }
 
 }  // namespace perf::host

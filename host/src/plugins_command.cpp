@@ -25,7 +25,8 @@ int plugins_command(const CommandLine& cl) {
                                             {"file", p.file.string()}});
     for (const auto& p : registry.problems())
       problems.push_back(boost::json::object{{"file", p.file.string()}, {"reason", p.reason}});
-    std::cout << boost::json::serialize(boost::json::object{{"plugins", plugins}, {"problems", problems}})
+    std::cout << boost::json::serialize(
+                     boost::json::object{{"plugins", plugins}, {"problems", problems}})
               << "\n";
     return 0;
   }
@@ -33,8 +34,8 @@ int plugins_command(const CommandLine& cl) {
     std::cout << (kind == api::PluginKind::test_type ? "Test types:\n" : "Reporters:\n");
     for (const auto& p : registry.plugins()) {
       if (p.kind != kind) continue;
-      std::cout << "  " << std::left << std::setw(22) << p.id << std::setw(8) << p.version << p.summary
-                << "\n      " << p.file.string() << "\n";
+      std::cout << "  " << std::left << std::setw(22) << p.id << std::setw(8) << p.version
+                << p.summary << "\n      " << p.file.string() << "\n";
     }
   }
   if (!registry.problems().empty()) {

@@ -30,7 +30,8 @@ void ProgressDisplay::snapshot(const api::Snapshot& s) {
     if (s.planned_s > 0) {
       const int width = 20;
       const int filled = int(std::min(1.0, s.elapsed_s / s.planned_s) * width);
-      bar = " [" + std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '.') + "]";
+      bar = " [" + std::string(std::size_t(filled), '#') +
+            std::string(std::size_t(width - filled), '.') + "]";
     }
     std::cerr << "\r\033[K" << text << bar << std::flush;
     bar_shown_ = true;

@@ -38,7 +38,8 @@ struct ActiveReporter {
 
 std::vector<ActiveReporter> make_reporters(const CommandLine& cl, const PluginRegistry& registry) {
   std::vector<ReportRequest> wanted = cl.reports;
-  const bool has_console = std::any_of(wanted.begin(), wanted.end(), [](auto& r) { return r.kind == "console"; });
+  const bool has_console =
+      std::any_of(wanted.begin(), wanted.end(), [](auto& r) { return r.kind == "console"; });
   if (!has_console && !cl.quiet) wanted.insert(wanted.begin(), {"console", ""});
   std::vector<ActiveReporter> out;
   const bool color = ::isatty(1) && !std::getenv("NO_COLOR");
@@ -46,7 +47,8 @@ std::vector<ActiveReporter> make_reporters(const CommandLine& cl, const PluginRe
     const auto* plugin = registry.find(r.kind, api::PluginKind::reporter);
     if (!plugin) {
       std::string known;
-      for (const auto& id : registry.ids(api::PluginKind::reporter)) known += (known.empty() ? "" : ", ") + id;
+      for (const auto& id : registry.ids(api::PluginKind::reporter))
+        known += (known.empty() ? "" : ", ") + id;
       throw UserError("unknown reporter '" + r.kind + "' (known: " + known + ")");
     }
     auto reporter = registry.create_reporter(*plugin);
@@ -57,11 +59,11 @@ std::vector<ActiveReporter> make_reporters(const CommandLine& cl, const PluginRe
 }
 
 // Every case needs somewhere to send its requests; say so before anything runs.
-void check_targets(plan::Plan& plan, const api::Settings& settings) {
+void check_targets(plan::Plan& plan, const api::Settings& settings, bool quick) {
   std::set<std::string> checked;
   for (auto& c : plan.test_cases) {
     // --target wins over the plan's or spec's server; a relative server path is kept.
-    if (!settings.target.empty() && c.base_url.rfind(settings.target, 0) != 0) {
+    if (!quick && !settings.target.empty() && c.base_url.rfind(settings.target, 0) != 0) {
       const bool relative = c.base_url.empty() || c.base_url.front() == '/';
       c.base_url = relative ? settings.target + c.base_url : settings.target;
     }
@@ -77,8 +79,10 @@ void check_targets(plan::Plan& plan, const api::Settings& settings) {
 int run_command(const CommandLine& cl) {
   auto settings = settings::resolve_settings(cl.settings_input);
   const bool quick = cl.spec.empty() && cl.plan_file.empty();
-  if (!cl.spec.empty() && !cl.plan_file.empty()) throw UserError("run: --spec and --plan exclude each other");
-  if (quick && settings.target.empty()) throw UserError("run: give --spec FILE, --plan FILE or --target URL");
+  if (!cl.spec.empty() && !cl.plan_file.empty())
+    throw UserError("run: --spec and --plan exclude each other");
+  if (quick && settings.target.empty())
+    throw UserError("run: give --spec FILE, --plan FILE or --target URL");
   if (!settings.target.empty()) http::parse_url(settings.target);
   if (!cl.spec.empty() && ::access(cl.spec.c_str(), R_OK) != 0)
     throw UserError(cl.spec + ": cannot read: " + std::strerror(errno));
@@ -101,8 +105,11 @@ int run_command(const CommandLine& cl) {
   } else {
     std::vector<std::string> requested = cl.tests;
     if (requested.empty())
-      requested = quick ? std::vector<std::string>{registry.find("load_test", api::PluginKind::test_type) ? "load_test" : "response_time"}
-                        : std::vector<std::string>{"all"};
+      requested =
+          quick ? std::vector<std::string>{registry.find("load_test", api::PluginKind::test_type)
+                                               ? "load_test"
+                                               : "response_time"}
+                : std::vector<std::string>{"all"};
     test_ids = resolve_test_ids(requested, registry);
     PlanRequest request;
     request.spec = cl.spec;
@@ -117,10 +124,11 @@ int run_command(const CommandLine& cl) {
   for (const auto& c : plan.test_cases) {
     if (types.count(c.test_type)) continue;
     const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type);
-    if (!plugin) throw UserError("the plan uses test type '" + c.test_type + "', which no plugin provides");
+    if (!plugin)
+      throw UserError("the plan uses test type '" + c.test_type + "', which no plugin provides");
     types[c.test_type] = registry.create_test_type(*plugin);
   }
-  check_targets(plan, settings);
+  check_targets(plan, settings, quick);
   if (test_ids.empty())
     for (const auto& [id, t] : types) test_ids.push_back(id);
 
@@ -136,11 +144,17 @@ int run_command(const CommandLine& cl) {
   std::unique_ptr<monitor::ResourceMonitor> monitor;
   if (cl.target_pid || !cl.target_metrics.empty()) {
     monitor = std::make_unique<monitor::ResourceMonitor>(
-        executor.control().get_executor(), monitor::MonitorOptions{cl.target_pid, cl.target_metrics, 1.0});
+        executor.control().get_executor(),
+        monitor::MonitorOptions{cl.target_pid, cl.target_metrics, 1.0});
     monitor->start();
   }
   ProgressDisplay progress(!cl.quiet, ::isatty(2));
-  run::RunContext context{executor, engine, bus, settings, stop, monitor.get(),
+  run::RunContext context{executor,
+                          engine,
+                          bus,
+                          settings,
+                          stop,
+                          monitor.get(),
                           request_decoration(cl, plan.security_schemes),
                           [&progress](std::string_view line) { progress.line(line); }};
   bus.subscribe([&](const api::Snapshot& s) {
@@ -150,14 +164,16 @@ int run_command(const CommandLine& cl) {
 
   api::RunSummary summary;
   summary.info.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;
-  summary.info.target = !settings.target.empty() ? settings.target
-                        : plan.test_cases.empty() ? "" : plan.test_cases.front().base_url;
+  summary.info.target = !settings.target.empty()  ? settings.target
+                        : plan.test_cases.empty() ? ""
+                                                  : plan.test_cases.front().base_url;
   summary.info.spec = !cl.spec.empty() ? cl.spec : plan.spec;
   summary.info.test_types = test_ids;
   summary.info.planned_cases = plan.test_cases.size();
   summary.info.started_unix_ms = now_ms();
   for (const auto& s : plan.skipped)
-    summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") + s.method + " " + s.path + ": " + s.reason);
+    summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") + s.method + " " +
+                                 s.path + ": " + s.reason);
   if (!plan.note.empty()) summary.plan_notes.insert(summary.plan_notes.begin(), plan.note);
   for (auto& r : reporters) r.reporter->begin(summary.info);
 
@@ -166,7 +182,8 @@ int run_command(const CommandLine& cl) {
       [&](const boost::system::error_code& ec, int) {
         if (ec) return;
         if (stop.exchange(true)) _exit(130);  // a second Ctrl-C: quit now
-        progress.line("stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
+        progress.line(
+            "stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
@@ -211,9 +228,12 @@ int run_command(const CommandLine& cl) {
     any_failed |= c.verdict == api::verdict::failed || c.verdict == api::verdict::error;
   }
   summary.verdict = any_failed || summary.interrupted ? "failed" : "passed";
-  if (summary.interrupted) summary.exit_code = 130;
-  else if (requests > 0 && responses == 0) summary.exit_code = 3;
-  else summary.exit_code = any_failed ? 1 : 0;
+  if (summary.interrupted)
+    summary.exit_code = 130;
+  else if (requests > 0 && responses == 0)
+    summary.exit_code = 3;
+  else
+    summary.exit_code = any_failed ? 1 : 0;
 
   int write_failures = 0;
   for (auto& r : reporters) {
@@ -226,7 +246,8 @@ int run_command(const CommandLine& cl) {
   }
   if (summary.exit_code == 3) {
     std::string kinds;
-    for (const auto& [kind, n] : errors) kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    for (const auto& [kind, n] : errors)
+      kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
     std::cerr << "perf-agent: every request failed (" << kinds << "): is the target up at "
               << summary.info.target << "?\n";
   }

@@ -36,7 +36,8 @@ class LoadTest final : public api::TestType {
     for (const auto& op : model.operations)
       for (const auto& p : patterns) {
         auto c = cases::make_case("load_test", op, p.name,
-                                  "Load test (" + p.name + ") for " + op.method + " " + op.path, context);
+                                  "Load test (" + p.name + ") for " + op.method + " " + op.path,
+                                  context);
         c.performance_config = cases::load_config(p, s);
         cases::add_standard_checks(c, s, expected_throughput(p, s));
         out.cases.push_back(std::move(c));
@@ -52,11 +53,15 @@ class LoadTest final : public api::TestType {
     result.metrics = std::move(measured.metrics);
     result.interrupted = measured.interrupted;
     const auto& m = result.metrics;
-    result.findings.push_back(cases::finding("throughput_rps", m.throughput_rps(), "req/s", "requests per second sustained"));
-    result.findings.push_back(cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile latency"));
-    result.findings.push_back(cases::finding("error_rate_percent", m.error_rate_percent(), "%", "failed requests"));
+    result.findings.push_back(cases::finding("throughput_rps", m.throughput_rps(), "req/s",
+                                             "requests per second sustained"));
+    result.findings.push_back(
+        cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile latency"));
+    result.findings.push_back(
+        cases::finding("error_rate_percent", m.error_rate_percent(), "%", "failed requests"));
     if (m.dropped_iterations)
-      result.findings.push_back(cases::finding("dropped_iterations", double(m.dropped_iterations), "requests",
+      result.findings.push_back(cases::finding("dropped_iterations", double(m.dropped_iterations),
+                                               "requests",
                                                "arrivals that found every connection busy"));
     cases::conclude_case(result);
     co_return result;

@@ -38,10 +38,14 @@ class ResponseTime final : public api::TestType {
     result.metrics = std::move(measured.metrics);
     result.interrupted = measured.interrupted;
     const auto& m = result.metrics;
-    result.findings.push_back(cases::finding("min_ms", m.latency.min_us() / 1000.0, "ms", "fastest response"));
-    result.findings.push_back(cases::finding("avg_ms", m.latency.mean_us() / 1000.0, "ms", "mean response time"));
-    result.findings.push_back(cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile"));
-    result.findings.push_back(cases::finding("max_ms", m.latency.max_us() / 1000.0, "ms", "slowest response"));
+    result.findings.push_back(
+        cases::finding("min_ms", m.latency.min_us() / 1000.0, "ms", "fastest response"));
+    result.findings.push_back(
+        cases::finding("avg_ms", m.latency.mean_us() / 1000.0, "ms", "mean response time"));
+    result.findings.push_back(
+        cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile"));
+    result.findings.push_back(
+        cases::finding("max_ms", m.latency.max_us() / 1000.0, "ms", "slowest response"));
     cases::conclude_case(result);
     co_return result;
   }

@@ -32,26 +32,32 @@ class ConsoleReporter final : public api::Reporter {
       const auto& m = c.metrics;
       std::string id = c.test_case.id;
       if (id.size() > 46) id = id.substr(0, 43) + "...";
-      std::snprintf(line, sizeof line,
-                    "  %-46s %-8s %8llu %9.1f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %6.2f\n",
-                    id.c_str(), c.verdict.c_str(), static_cast<unsigned long long>(m.total_requests),
-                    m.throughput_rps(), m.latency.mean_us() / 1000.0, m.percentile_ms(50),
-                    m.percentile_ms(90), m.percentile_ms(95), m.percentile_ms(99),
-                    m.latency.max_us() / 1000.0, m.error_rate_percent());
+      std::snprintf(
+          line, sizeof line, "  %-46s %-8s %8llu %9.1f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %6.2f\n",
+          id.c_str(), c.verdict.c_str(), static_cast<unsigned long long>(m.total_requests),
+          m.throughput_rps(), m.latency.mean_us() / 1000.0, m.percentile_ms(50),
+          m.percentile_ms(90), m.percentile_ms(95), m.percentile_ms(99),
+          m.latency.max_us() / 1000.0, m.error_rate_percent());
       out << paint(line, c.verdict);
-      if (c.verdict == api::verdict::passed) ++counts[0];
-      else if (c.verdict == api::verdict::failed) ++counts[1];
-      else if (c.verdict == api::verdict::warning) ++counts[2];
-      else ++counts[3];
+      if (c.verdict == api::verdict::passed)
+        ++counts[0];
+      else if (c.verdict == api::verdict::failed)
+        ++counts[1];
+      else if (c.verdict == api::verdict::warning)
+        ++counts[2];
+      else
+        ++counts[3];
       if (c.verdict != api::verdict::passed && !c.reason.empty())
         out << "      " << paint("why: " + c.reason, c.verdict) << "\n";
       if (!c.findings.empty()) {
         std::string f = "found:";
         for (const auto& finding : c.findings) {
-          std::string value = finding.value.is_string()   ? std::string(finding.value.get_string())
-                              : finding.value.is_double() ? report::format_number(finding.value.get_double())
-                                                          : boost::json::serialize(finding.value);
-          f += " " + finding.id + "=" + value + (finding.unit.empty() ? "" : " " + finding.unit) + ";";
+          std::string value = finding.value.is_string() ? std::string(finding.value.get_string())
+                              : finding.value.is_double()
+                                  ? report::format_number(finding.value.get_double())
+                                  : boost::json::serialize(finding.value);
+          f += " " + finding.id + "=" + value + (finding.unit.empty() ? "" : " " + finding.unit) +
+               ";";
         }
         out << "      " << f << "\n";
       }
@@ -60,14 +66,18 @@ class ConsoleReporter final : public api::Reporter {
         << " failed, " << counts[2] << " warning, " << counts[3] << " error";
     if (s.interrupted) out << " (interrupted)";
     out << "   verdict: " << paint(s.verdict == "passed" ? "PASSED" : "FAILED", s.verdict) << "\n";
-    for (const auto& t : s.failed_thresholds) out << "  " << paint("threshold failed: " + t, "failed") << "\n";
+    for (const auto& t : s.failed_thresholds)
+      out << "  " << paint("threshold failed: " + t, "failed") << "\n";
     if (!s.plan_notes.empty())
-      out << "  " << s.plan_notes.size() << " plan notes (skipped operations and why) are in the JSON report\n";
+      out << "  " << s.plan_notes.size()
+          << " plan notes (skipped operations and why) are in the JSON report\n";
     std::cout << out.str() << std::flush;
   }
 
  private:
-  std::string bold(const std::string& text) const { return color_ ? "\033[1m" + text + "\033[0m" : text; }
+  std::string bold(const std::string& text) const {
+    return color_ ? "\033[1m" + text + "\033[0m" : text;
+  }
   std::string paint(const std::string& text, std::string_view verdict) const {
     if (!color_) return text;
     const char* code = verdict == api::verdict::passed    ? "\033[32m"
@@ -80,4 +90,5 @@ class ConsoleReporter final : public api::Reporter {
 
 }  // namespace
 
-PERF_AGENT_REPORTER_PLUGIN(ConsoleReporter, "console", "1.0.0", "End-of-run summary on the terminal")
+PERF_AGENT_REPORTER_PLUGIN(ConsoleReporter, "console", "1.0.0",
+                           "End-of-run summary on the terminal")

@@ -63,24 +63,37 @@ double config_number(const json::object& config, const char* key, double fallbac
 }
 
 void add_standard_checks(api::TestCase& c, const api::Settings& s, double expected_rps) {
-  c.assertions.push_back({"p95_response_time", "less_than", s.response_threshold_ms,
-                          "95% of responses within " + std::to_string(int(s.response_threshold_ms)) + " ms",
-                          {}, {}});
-  c.assertions.push_back({"error_rate", "less_than", s.error_threshold_percent,
-                          "Error rate below " + std::to_string(s.error_threshold_percent).substr(0, 4) + " %",
-                          {}, {}});
+  c.assertions.push_back(
+      {"p95_response_time",
+       "less_than",
+       s.response_threshold_ms,
+       "95% of responses within " + std::to_string(int(s.response_threshold_ms)) + " ms",
+       {},
+       {}});
+  c.assertions.push_back(
+      {"error_rate",
+       "less_than",
+       s.error_threshold_percent,
+       "Error rate below " + std::to_string(s.error_threshold_percent).substr(0, 4) + " %",
+       {},
+       {}});
   if (expected_rps > 0)
-    c.assertions.push_back({"throughput", "greater_than", expected_rps,
-                            "Throughput should exceed " + std::to_string(int(std::round(expected_rps))) +
-                                " requests/second",
-                            {}, {}});
-  c.performance_thresholds = json::object{{"avg_response_time_ms", 2 * s.response_threshold_ms},
-                                          {"p95_response_time_ms", 3 * s.response_threshold_ms},
-                                          {"success_rate_percent", 100.0 - s.error_threshold_percent},
-                                          {"error_rate_percent", s.error_threshold_percent}};
+    c.assertions.push_back({"throughput",
+                            "greater_than",
+                            expected_rps,
+                            "Throughput should exceed " +
+                                std::to_string(int(std::round(expected_rps))) + " requests/second",
+                            {},
+                            {}});
+  c.performance_thresholds =
+      json::object{{"avg_response_time_ms", 2 * s.response_threshold_ms},
+                   {"p95_response_time_ms", 3 * s.response_threshold_ms},
+                   {"success_rate_percent", 100.0 - s.error_threshold_percent},
+                   {"error_rate_percent", s.error_threshold_percent}};
 }
 
-api::Phase phase_from_config(const api::TestCase& c, const api::Settings& s, const std::string& name) {
+api::Phase phase_from_config(const api::TestCase& c, const api::Settings& s,
+                             const std::string& name) {
   const auto& config = c.performance_config;
   api::Phase phase;
   phase.name = name;

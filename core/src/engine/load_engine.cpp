@@ -51,7 +51,7 @@ struct PhaseRun {
   Clock::time_point start;
   Clock::time_point end;  // the schedule's end; max() for iteration runs
   PhaseHooks hooks;
-  std::atomic<bool> stopping{false};          // no new requests from now on
+  std::atomic<bool> stopping{false};  // no new requests from now on
   std::atomic<std::int64_t> iterations_left{0};
   std::vector<std::unique_ptr<Worker>> workers;
 
@@ -114,7 +114,8 @@ class Worker {
   }
 
   http::Connection& new_connection() {
-    connections_.push_back(std::make_unique<http::Connection>(context_.get_executor(), run_.target));
+    connections_.push_back(
+        std::make_unique<http::Connection>(context_.get_executor(), run_.target));
     return *connections_.back();
   }
 
@@ -387,7 +388,8 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   m.end_unix_ms = unix_ms_now();
   const auto own_after = monitor::read_own_stats();
   const double wall = std::chrono::duration<double>(Clock::now() - run->start).count();
-  m.avg_cpu_percent = wall > 0 ? 100.0 * (own_after.cpu_seconds - own_before.cpu_seconds) / wall : 0;
+  m.avg_cpu_percent =
+      wall > 0 ? 100.0 * (own_after.cpu_seconds - own_before.cpu_seconds) / wall : 0;
   m.peak_memory_mb = own_after.peak_rss_mb;
   co_return result;
 }

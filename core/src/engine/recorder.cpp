@@ -14,7 +14,8 @@ void Recorder::drain_into(metrics::RunMetrics& into) {
   for (std::size_t code = 0; code < status.size(); ++code)
     if (status[code]) into.status_codes[int(code)] += status[code];
   for (std::size_t kind = 1; kind < errors.size(); ++kind)
-    if (errors[kind]) into.errors[std::string(http::to_string(http::ErrorKind(kind)))] += errors[kind];
+    if (errors[kind])
+      into.errors[std::string(http::to_string(http::ErrorKind(kind)))] += errors[kind];
   latency.reset();
   requests = successful = failed = bytes_in = bytes_out = dropped = 0;
   status.fill(0);

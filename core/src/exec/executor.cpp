@@ -14,7 +14,9 @@ Executor::Executor(int threads) {
   for (auto& context : contexts_) threads_.emplace_back([c = context.get()] { c->run(); });
 }
 
-Executor::~Executor() { stop(); }
+Executor::~Executor() {
+  stop();
+}
 
 void Executor::stop() {
   guards_.clear();

@@ -22,15 +22,24 @@ using boost::system::error_code;
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::none: return "none";
-    case ErrorKind::connect_refused: return api::error_kind::connect_refused;
-    case ErrorKind::connect_timeout: return api::error_kind::connect_timeout;
-    case ErrorKind::request_timeout: return api::error_kind::request_timeout;
-    case ErrorKind::reset: return api::error_kind::reset;
-    case ErrorKind::tls: return api::error_kind::tls;
-    case ErrorKind::protocol: return api::error_kind::protocol;
-    case ErrorKind::dns: return api::error_kind::dns;
-    case ErrorKind::aborted: return "aborted";
+    case ErrorKind::none:
+      return "none";
+    case ErrorKind::connect_refused:
+      return api::error_kind::connect_refused;
+    case ErrorKind::connect_timeout:
+      return api::error_kind::connect_timeout;
+    case ErrorKind::request_timeout:
+      return api::error_kind::request_timeout;
+    case ErrorKind::reset:
+      return api::error_kind::reset;
+    case ErrorKind::tls:
+      return api::error_kind::tls;
+    case ErrorKind::protocol:
+      return api::error_kind::protocol;
+    case ErrorKind::dns:
+      return api::error_kind::dns;
+    case ErrorKind::aborted:
+      return "aborted";
   }
   return "unknown";
 }
@@ -119,9 +128,13 @@ std::uint32_t micros_between(Clock::time_point a, Clock::time_point b) {
 Connection::Connection(asio::any_io_executor executor, std::shared_ptr<const Target> target)
     : executor_(std::move(executor)), target_(std::move(target)) {}
 
-Connection::~Connection() { close(); }
+Connection::~Connection() {
+  close();
+}
 
-tcp::socket& Connection::socket() { return tls_ ? tls_->next_layer() : *plain_; }
+tcp::socket& Connection::socket() {
+  return tls_ ? tls_->next_layer() : *plain_;
+}
 
 bool Connection::is_open() const {
   return tls_ ? tls_->next_layer().is_open() : (plain_ && plain_->is_open());
@@ -143,8 +156,8 @@ ErrorKind Connection::classify(const error_code& ec, bool connecting) const {
   if (aborted_) return ErrorKind::aborted;
   if (timed_out_) return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
   if (ec == asio::error::connection_refused) return ErrorKind::connect_refused;
-  if (ec == asio::error::timed_out) return connecting ? ErrorKind::connect_timeout
-                                                      : ErrorKind::request_timeout;
+  if (ec == asio::error::timed_out)
+    return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
   if (ec.category() == asio::error::get_netdb_category() ||
       ec.category() == asio::error::get_addrinfo_category())
     return ErrorKind::dns;

@@ -11,8 +11,7 @@ std::shared_ptr<const Target> Target::make(std::string_view base_url, const TlsO
   target->url = parse_url(base_url);
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(target->url.host, ec);
-  if (!ec)
-    target->literal_endpoint.emplace(address, std::uint16_t(std::stoi(target->url.port)));
+  if (!ec) target->literal_endpoint.emplace(address, std::uint16_t(std::stoi(target->url.port)));
   if (target->url.tls()) {
     namespace ssl = boost::asio::ssl;
     auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
@@ -24,8 +23,7 @@ std::shared_ptr<const Target> Target::make(std::string_view base_url, const TlsO
       context->set_verify_mode(ssl::verify_peer);
       if (!options.ca_file.empty()) {
         context->load_verify_file(options.ca_file, ec);
-        if (ec)
-          throw UserError(options.ca_file + ": cannot load CA certificates: " + ec.message());
+        if (ec) throw UserError(options.ca_file + ": cannot load CA certificates: " + ec.message());
       } else {
         context->set_default_verify_paths();
       }

@@ -68,7 +68,9 @@ std::string Url::authority() const {
   return default_port ? h : h + ":" + port;
 }
 
-std::string Url::origin() const { return scheme + "://" + authority(); }
+std::string Url::origin() const {
+  return scheme + "://" + authority();
+}
 
 std::string join_target(std::string_view base_path, std::string_view target) {
   std::string out(base_path);

@@ -51,16 +51,27 @@ void RunMetrics::append(const RunMetrics& later) {
 }
 
 namespace {
-double ms(std::uint64_t us) { return double(us) / 1000.0; }
-double avg_ms(std::uint64_t sum_us, std::uint64_t n) { return n ? double(sum_us) / n / 1000.0 : 0; }
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double ms(std::uint64_t us) {
+  return double(us) / 1000.0;
+}
+double avg_ms(std::uint64_t sum_us, std::uint64_t n) {
+  return n ? double(sum_us) / n / 1000.0 : 0;
+}
+double round3(double v) {
+  return std::round(v * 1000.0) / 1000.0;
+}
 
 json::object interval_to_json(const IntervalPoint& p) {
-  json::object o{{"t_s", round3(p.t_s)},         {"rps", round3(p.rps)},
-                 {"p50_ms", round3(p.p50_ms)},   {"p95_ms", round3(p.p95_ms)},
-                 {"p99_ms", round3(p.p99_ms)},   {"errors_per_s", round3(p.errors_per_s)},
-                 {"requests", p.requests},       {"errors", p.errors},
-                 {"active_users", round3(p.active_users)}, {"target", round3(p.target)}};
+  json::object o{{"t_s", round3(p.t_s)},
+                 {"rps", round3(p.rps)},
+                 {"p50_ms", round3(p.p50_ms)},
+                 {"p95_ms", round3(p.p95_ms)},
+                 {"p99_ms", round3(p.p99_ms)},
+                 {"errors_per_s", round3(p.errors_per_s)},
+                 {"requests", p.requests},
+                 {"errors", p.errors},
+                 {"active_users", round3(p.active_users)},
+                 {"target", round3(p.target)}};
   if (p.target_rss_mb >= 0) o["target_rss_mb"] = round3(p.target_rss_mb);
   return o;
 }
@@ -103,16 +114,16 @@ json::object RunMetrics::to_json() const {
   o["bytes_received"] = bytes_received;
   o["bytes_sent"] = bytes_sent;
   o["dropped_iterations"] = dropped_iterations;
-  o["timing"] = json::object{{"dns", round3(avg_ms(timing.dns_us, timing.requests))},
-                             {"connect", round3(avg_ms(timing.connect_us, timing.requests))},
-                             {"tls", round3(avg_ms(timing.tls_us, timing.requests))},
-                             {"send", round3(avg_ms(timing.send_us, timing.requests))},
-                             {"wait", round3(avg_ms(timing.wait_us, timing.requests))},
-                             {"receive", round3(avg_ms(timing.receive_us, timing.requests))},
-                             {"requests", timing.requests},
-                             {"sums_us", json::array{timing.dns_us, timing.connect_us,
-                                                     timing.tls_us, timing.send_us, timing.wait_us,
-                                                     timing.receive_us}}};
+  o["timing"] =
+      json::object{{"dns", round3(avg_ms(timing.dns_us, timing.requests))},
+                   {"connect", round3(avg_ms(timing.connect_us, timing.requests))},
+                   {"tls", round3(avg_ms(timing.tls_us, timing.requests))},
+                   {"send", round3(avg_ms(timing.send_us, timing.requests))},
+                   {"wait", round3(avg_ms(timing.wait_us, timing.requests))},
+                   {"receive", round3(avg_ms(timing.receive_us, timing.requests))},
+                   {"requests", timing.requests},
+                   {"sums_us", json::array{timing.dns_us, timing.connect_us, timing.tls_us,
+                                           timing.send_us, timing.wait_us, timing.receive_us}}};
   o["duration_s"] = round3(duration_s);
   o["peak_memory_mb"] = round3(peak_memory_mb);
   o["avg_cpu_percent"] = round3(avg_cpu_percent);
@@ -135,14 +146,16 @@ RunMetrics RunMetrics::from_json(const json::object& o) {
     for (auto& [k, v] : codes->as_object())
       m.status_codes[std::stoi(std::string(k))] = json::value_to<std::uint64_t>(v);
   if (const auto* errs = o.if_contains("errors"); errs && errs->is_object())
-    for (auto& [k, v] : errs->as_object()) m.errors[std::string(k)] = json::value_to<std::uint64_t>(v);
+    for (auto& [k, v] : errs->as_object())
+      m.errors[std::string(k)] = json::value_to<std::uint64_t>(v);
   m.bytes_received = count_or(o, "bytes_received");
   m.bytes_sent = count_or(o, "bytes_sent");
   m.dropped_iterations = count_or(o, "dropped_iterations");
   if (const auto* t = o.if_contains("timing"); t && t->is_object()) {
     const auto& to = t->as_object();
     m.timing.requests = count_or(to, "requests");
-    if (const auto* s = to.if_contains("sums_us"); s && s->is_array() && s->as_array().size() == 6) {
+    if (const auto* s = to.if_contains("sums_us");
+        s && s->is_array() && s->as_array().size() == 6) {
       const auto& a = s->as_array();
       m.timing.dns_us = json::value_to<std::uint64_t>(a[0]);
       m.timing.connect_us = json::value_to<std::uint64_t>(a[1]);

@@ -51,6 +51,8 @@ std::optional<ProcessStats> read_process_stats(int pid, std::string* error) {
   return read_from("/proc/" + std::to_string(pid), error);
 }
 
-ProcessStats read_own_stats() { return read_from("/proc/self", nullptr).value_or(ProcessStats{}); }
+ProcessStats read_own_stats() {
+  return read_from("/proc/self", nullptr).value_or(ProcessStats{});
+}
 
 }  // namespace perf::monitor

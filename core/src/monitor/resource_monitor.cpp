@@ -40,7 +40,8 @@ std::optional<double> prometheus_value(std::string_view text, std::string_view m
 }
 
 ResourceMonitor::ResourceMonitor(asio::any_io_executor executor, MonitorOptions options)
-    : executor_(std::move(executor)), options_(std::move(options)),
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
       running_(std::make_shared<std::atomic<bool>>(false)) {
   if (!options_.target_metrics_url.empty())
     metrics_target_ = http::Target::make(options_.target_metrics_url, {});
@@ -48,7 +49,9 @@ ResourceMonitor::ResourceMonitor(asio::any_io_executor executor, MonitorOptions 
   last_time_ = std::chrono::steady_clock::now();
 }
 
-ResourceMonitor::~ResourceMonitor() { stop(); }
+ResourceMonitor::~ResourceMonitor() {
+  stop();
+}
 
 std::string ResourceMonitor::target_description() const {
   if (options_.target_pid) return "pid " + std::to_string(*options_.target_pid);
@@ -61,7 +64,9 @@ void ResourceMonitor::start() {
   asio::co_spawn(executor_, loop(), asio::detached);
 }
 
-void ResourceMonitor::stop() { running_->store(false); }
+void ResourceMonitor::stop() {
+  running_->store(false);
+}
 
 asio::awaitable<void> ResourceMonitor::loop() {
   auto running = running_;

@@ -89,18 +89,30 @@ struct Generator {
     const auto* f = o.if_contains("format");
     const std::string format = f && f->is_string() ? std::string(f->get_string()) : "";
     std::string s;
-    if (format == "date-time") s = "2024-01-15T12:00:00Z";
-    else if (format == "date") s = "2024-01-15";
-    else if (format == "time") s = "12:00:00";
-    else if (format == "uuid") s = uuid();
-    else if (format == "email") s = "user@example.com";
-    else if (format == "uri" || format == "url" || format == "uri-reference") s = "https://example.com/";
-    else if (format == "hostname") s = "example.com";
-    else if (format == "ipv4") s = "192.0.2.1";
-    else if (format == "ipv6") s = "2001:db8::1";
-    else if (format == "byte") s = "ZXhhbXBsZQ==";
-    else if (format == "password") s = "secret-password";
-    else s = "example";
+    if (format == "date-time")
+      s = "2024-01-15T12:00:00Z";
+    else if (format == "date")
+      s = "2024-01-15";
+    else if (format == "time")
+      s = "12:00:00";
+    else if (format == "uuid")
+      s = uuid();
+    else if (format == "email")
+      s = "user@example.com";
+    else if (format == "uri" || format == "url" || format == "uri-reference")
+      s = "https://example.com/";
+    else if (format == "hostname")
+      s = "example.com";
+    else if (format == "ipv4")
+      s = "192.0.2.1";
+    else if (format == "ipv6")
+      s = "2001:db8::1";
+    else if (format == "byte")
+      s = "ZXhhbXBsZQ==";
+    else if (format == "password")
+      s = "secret-password";
+    else
+      s = "example";
     if (const auto* min = o.if_contains("minLength")) {
       const auto n = std::size_t(std::max(0.0, number(*min, 0)));
       if (s.size() < n) s.append(n - s.size(), 'x');
@@ -120,15 +132,20 @@ struct Generator {
     const double step = integer ? 1.0 : 0.5;
     // 3.0 uses booleans, 3.1 numbers for the exclusive bounds.
     if (const auto* v = o.if_contains("exclusiveMinimum")) {
-      if (v->is_bool() && v->get_bool()) low += step;
-      else if (!v->is_bool()) low = number(*v, low) + step;
+      if (v->is_bool() && v->get_bool())
+        low += step;
+      else if (!v->is_bool())
+        low = number(*v, low) + step;
     }
     if (const auto* v = o.if_contains("exclusiveMaximum")) {
-      if (v->is_bool() && v->get_bool()) high -= step;
-      else if (!v->is_bool()) high = number(*v, high) - step;
+      if (v->is_bool() && v->get_bool())
+        high -= step;
+      else if (!v->is_bool())
+        high = number(*v, high) - step;
     }
     double x = integer ? 1 : 1.5;
-    x = std::clamp(x, std::isfinite(low) ? low : x, std::isfinite(high) ? high : x);
+    if (x < low) x = low;
+    if (x > high) x = high;
     if (const auto* m = o.if_contains("multipleOf")) {
       const double multiple = number(*m, 0);
       if (multiple > 0) {
@@ -202,7 +219,9 @@ struct Generator {
   }
 };
 
-std::size_t serialized_size(const json::value& v) { return json::serialize(v).size(); }
+std::size_t serialized_size(const json::value& v) {
+  return json::serialize(v).size();
+}
 
 // Grows `value` (valid for `schema`) by about `need` bytes; returns the bytes added.
 std::size_t grow(json::value& value, const json::value& schema, std::size_t need, int depth) {
@@ -224,16 +243,21 @@ std::size_t grow(json::value& value, const json::value& schema, std::size_t need
     const json::value* item_schema = o ? o->if_contains("items") : nullptr;
     std::size_t limit = SIZE_MAX;
     if (o)
-      if (const auto* max = o->if_contains("maxItems")) limit = std::size_t(Generator::number(*max, 0));
+      if (const auto* max = o->if_contains("maxItems"))
+        limit = std::size_t(Generator::number(*max, 0));
+    std::size_t added = 0;
+    // Grow the first item before repeating it, so small items do not need millions of copies.
+    if (item_schema)
+      added += grow(a->front(), *item_schema, std::min<std::size_t>(need / 2, 4096), depth + 1);
     const json::value first = a->front();
     const std::size_t item_size = serialized_size(first) + 1;
-    std::size_t added = 0;
-    // Grow the first item's strings before repeating it, so small items do not need millions.
-    if (item_schema) added += grow(a->front(), *item_schema, need / 2, depth + 1);
     while (added + item_size <= need && a->size() < limit) {
       a->push_back(first);
       added += item_size;
     }
+    // The rest (less than one item) goes into the last item.
+    if (added < need && item_schema)
+      added += grow(a->back(), *item_schema, need - added, depth + 1);
     return added;
   }
   if (auto* obj = value.if_object()) {
@@ -247,7 +271,7 @@ std::size_t grow(json::value& value, const json::value& schema, std::size_t need
       static const json::value empty = json::object{};
       added += grow(child, child_schema ? *child_schema : empty, need - added, depth + 1);
     }
-    if (added < need) {
+    if (added == 0) {  // nothing inside could grow: an extra property, where the schema allows
       const json::value* extra = o ? o->if_contains("additionalProperties") : nullptr;
       const bool closed = extra && extra->is_bool() && !extra->get_bool();
       if (!closed && (!o || !o->contains("x-perf-cut"))) {
@@ -270,8 +294,7 @@ json::value example_of(const json::value& schema, const ExampleOptions& options)
 json::value example_of_size(const json::value& schema, std::size_t bytes,
                             const ExampleOptions& options) {
   json::value value = example_of(schema, options);
-  if (value.is_null() || (value.is_object() && value.as_object().empty() &&
-                          !schema.is_object()))
+  if (value.is_null() || (value.is_object() && value.as_object().empty() && !schema.is_object()))
     value = json::object{};
   for (int round = 0; round < 4; ++round) {
     const std::size_t size = serialized_size(value);

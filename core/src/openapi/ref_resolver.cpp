@@ -76,7 +76,9 @@ RefResolver::RefResolver(json::value root, fs::path name) : root_path_(std::move
   documents_.emplace(root_path_, std::make_unique<json::value>(std::move(root)));
 }
 
-Located RefResolver::root() const { return {&document(root_path_), root_path_, ""}; }
+Located RefResolver::root() const {
+  return {&document(root_path_), root_path_, ""};
+}
 
 const json::value& RefResolver::document(const fs::path& path) const {
   auto it = documents_.find(path);

@@ -44,8 +44,8 @@ std::string serialize_body(const json::value& value, const std::string& content_
     std::string out;
     if (const auto* o = value.if_object())
       for (const auto& [k, v] : *o)
-        out += "--perf-agent-boundary\r\nContent-Disposition: form-data; name=\"" +
-               std::string(k) + "\"\r\n\r\n" + to_parameter_text(v) + "\r\n";
+        out += "--perf-agent-boundary\r\nContent-Disposition: form-data; name=\"" + std::string(k) +
+               "\"\r\n\r\n" + to_parameter_text(v) + "\r\n";
     out += "--perf-agent-boundary--\r\n";
     return out;
   }
@@ -84,7 +84,8 @@ api::RequestSpec RequestBuilder::build(
     if (!value) continue;
     if (p.location == "path") {
       const std::string placeholder = "{" + p.name + "}";
-      for (auto pos = path.find(placeholder); pos != std::string::npos; pos = path.find(placeholder))
+      for (auto pos = path.find(placeholder); pos != std::string::npos;
+           pos = path.find(placeholder))
         path.replace(pos, placeholder.size(), percent_encode(*value));
     } else if (p.location == "query") {
       query += (query.empty() ? "?" : "&") + percent_encode(p.name) + "=" + percent_encode(*value);
@@ -152,9 +153,12 @@ std::vector<json::object> load_data_rows(const std::string& path) {
     for (std::size_t k = 0; k < line.size(); ++k) {
       const char c = line[k];
       if (quoted) {
-        if (c == '"' && k + 1 < line.size() && line[k + 1] == '"') fields.back() += '"', ++k;
-        else if (c == '"') quoted = false;
-        else fields.back() += c;
+        if (c == '"' && k + 1 < line.size() && line[k + 1] == '"')
+          fields.back() += '"', ++k;
+        else if (c == '"')
+          quoted = false;
+        else
+          fields.back() += c;
       } else if (c == '"') {
         quoted = true;
       } else if (c == ',') {

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<const char*, 8> http_methods = {"get",  "put",     "post",  "delete",
+constexpr std::array<const char*, 8> http_methods = {"get",     "put",  "post",  "delete",
                                                      "options", "head", "patch", "trace"};
 
 std::string str(const json::object& o, const char* key) {
@@ -26,16 +26,20 @@ std::string str(const json::object& o, const char* key) {
 }
 
 std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return char(std::toupper(c)); });
   return s;
 }
 
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -49,17 +53,20 @@ class ModelBuilder {
     const Located root = resolver_.root();
     const auto* doc = root.value->if_object();
     const std::string file = root.document.string();
-    if (!doc) throw UserError(file + ": not an OpenAPI or Swagger document (top level is not a mapping)");
+    if (!doc)
+      throw UserError(file + ": not an OpenAPI or Swagger document (top level is not a mapping)");
     api::ApiModel model;
     model.source = file;
     if (const auto* v = doc->if_contains("openapi"); v && v->is_string()) {
       model.spec_version = "openapi " + std::string(v->get_string());
       swagger_ = false;
     } else if (const auto* s = doc->if_contains("swagger")) {
-      model.spec_version = "swagger " + (s->is_string() ? std::string(s->get_string()) : json::serialize(*s));
+      model.spec_version =
+          "swagger " + (s->is_string() ? std::string(s->get_string()) : json::serialize(*s));
       swagger_ = true;
     } else {
-      throw UserError(file + ": not an OpenAPI or Swagger document (no \"openapi\" or \"swagger\" field)");
+      throw UserError(file +
+                      ": not an OpenAPI or Swagger document (no \"openapi\" or \"swagger\" field)");
     }
     if (const auto* info = doc->if_contains("info"); info && info->is_object()) {
       model.title = str(info->as_object(), "title");
@@ -94,8 +101,11 @@ class ModelBuilder {
     std::string scheme = "https";
     if (const auto* schemes = doc.if_contains("schemes"); schemes && schemes->is_array()) {
       const auto& a = schemes->as_array();
-      const bool has_https = std::any_of(a.begin(), a.end(), [](auto& v) { return v == json::value("https"); });
-      scheme = has_https ? "https" : (!a.empty() && a[0].is_string() ? std::string(a[0].get_string()) : "http");
+      const bool has_https =
+          std::any_of(a.begin(), a.end(), [](auto& v) { return v == json::value("https"); });
+      scheme = has_https
+                   ? "https"
+                   : (!a.empty() && a[0].is_string() ? std::string(a[0].get_string()) : "http");
     }
     std::string base = str(doc, "basePath");
     if (base == "/") base.clear();
@@ -117,7 +127,8 @@ class ModelBuilder {
             value = d->is_string() ? std::string(d->get_string()) : json::serialize(*d);
         }
         const std::string placeholder = "{" + std::string(name) + "}";
-        for (auto pos = url.find(placeholder); pos != std::string::npos; pos = url.find(placeholder))
+        for (auto pos = url.find(placeholder); pos != std::string::npos;
+             pos = url.find(placeholder))
           url.replace(pos, placeholder.size(), value);
       }
     }
@@ -189,30 +200,38 @@ class ModelBuilder {
         json::object schema;
         for (const char* k : {"type", "format", "enum", "default", "minimum", "maximum", "items",
                               "minLength", "maxLength", "example", "x-example"})
-          if (const auto* v = o->if_contains(k)) schema[k == std::string("x-example") ? "example" : k] = *v;
+          if (const auto* v = o->if_contains(k))
+            schema[k == std::string("x-example") ? "example" : k] = *v;
         param.schema = std::move(schema);
       }
       if (const auto* ex = o->if_contains("example")) {
         param.example = *ex;
-      } else if (const auto* exs = o->if_contains("examples"); exs && exs->is_object() && !exs->as_object().empty()) {
-        const Located first = resolver_.follow({&exs->as_object().begin()->value(), p.document, ""});
-        if (const auto* eo = first.value->if_object(); eo && eo->contains("value")) param.example = eo->at("value");
+      } else if (const auto* exs = o->if_contains("examples");
+                 exs && exs->is_object() && !exs->as_object().empty()) {
+        const Located first =
+            resolver_.follow({&exs->as_object().begin()->value(), p.document, ""});
+        if (const auto* eo = first.value->if_object(); eo && eo->contains("value"))
+          param.example = eo->at("value");
       }
       if (param.example.is_null()) param.example = example_of(param.schema, {options_.seed, false});
       // Operation-level parameters replace path-level ones with the same name and location.
       auto same = std::find_if(into.begin(), into.end(), [&](const api::Parameter& q) {
         return q.name == param.name && q.location == param.location;
       });
-      if (same != into.end()) *same = std::move(param);
-      else into.push_back(std::move(param));
+      if (same != into.end())
+        *same = std::move(param);
+      else
+        into.push_back(std::move(param));
     }
   }
 
-  void read_form_body(const std::vector<api::Parameter>& form, const std::vector<std::string>& consumes,
+  void read_form_body(const std::vector<api::Parameter>& form,
+                      const std::vector<std::string>& consumes,
                       std::optional<api::RequestBody>& body) {
     if (form.empty() || body) return;
     api::RequestBody b;
-    const bool multipart = std::find(consumes.begin(), consumes.end(), "multipart/form-data") != consumes.end();
+    const bool multipart =
+        std::find(consumes.begin(), consumes.end(), "multipart/form-data") != consumes.end();
     b.content_type = multipart ? "multipart/form-data" : "application/x-www-form-urlencoded";
     json::object schema{{"type", "object"}};
     json::object properties;
@@ -247,12 +266,16 @@ class ModelBuilder {
     const auto* req = o->if_contains("required");
     b.required = req && req->is_bool() && req->get_bool();
     if (const auto* mo = chosen->value().if_object()) {
-      if (const auto* s = mo->if_contains("schema")) b.schema = expander_.expand({s, body.document, ""});
+      if (const auto* s = mo->if_contains("schema"))
+        b.schema = expander_.expand({s, body.document, ""});
       if (const auto* ex = mo->if_contains("example")) {
         b.example = *ex;
-      } else if (const auto* exs = mo->if_contains("examples"); exs && exs->is_object() && !exs->as_object().empty()) {
-        const Located first = resolver_.follow({&exs->as_object().begin()->value(), body.document, ""});
-        if (const auto* eo = first.value->if_object(); eo && eo->contains("value")) b.example = eo->at("value");
+      } else if (const auto* exs = mo->if_contains("examples");
+                 exs && exs->is_object() && !exs->as_object().empty()) {
+        const Located first =
+            resolver_.follow({&exs->as_object().begin()->value(), body.document, ""});
+        if (const auto* eo = first.value->if_object(); eo && eo->contains("value"))
+          b.example = eo->at("value");
       }
     }
     if (b.example.is_null()) b.example = example_of(b.schema, {options_.seed, true});
@@ -265,7 +288,8 @@ class ModelBuilder {
     std::vector<api::Parameter> path_params;
     std::optional<api::RequestBody> unused_body;
     std::vector<std::string> no_consumes;
-    read_parameters(o->if_contains("parameters"), item.document, path_params, unused_body, no_consumes);
+    read_parameters(o->if_contains("parameters"), item.document, path_params, unused_body,
+                    no_consumes);
     const std::string path_server = swagger_ ? "" : server_of(o->if_contains("servers"));
     for (const char* method : http_methods) {
       const auto* raw = o->if_contains(method);
@@ -287,11 +311,13 @@ class ModelBuilder {
         for (const auto& v : c->as_array())
           if (v.is_string()) consumes.emplace_back(v.get_string());
       if (consumes.empty() && swagger_)
-        if (const auto* c = resolver_.root().value->as_object().if_contains("consumes"); c && c->is_array())
+        if (const auto* c = resolver_.root().value->as_object().if_contains("consumes");
+            c && c->is_array())
           for (const auto& v : c->as_array())
             if (v.is_string()) consumes.emplace_back(v.get_string());
       op.parameters = path_params;
-      read_parameters(op_obj->if_contains("parameters"), at.document, op.parameters, op.body, consumes);
+      read_parameters(op_obj->if_contains("parameters"), at.document, op.parameters, op.body,
+                      consumes);
       // Swagger 2.0 formData parameters make a form body.
       std::vector<api::Parameter> form;
       std::erase_if(op.parameters, [&](const api::Parameter& p) {
@@ -301,11 +327,15 @@ class ModelBuilder {
       });
       read_form_body(form, consumes, op.body);
       read_request_body(op_obj->if_contains("requestBody"), at.document, op);
-      if (const auto* responses = op_obj->if_contains("responses"); responses && responses->is_object())
+      if (const auto* responses = op_obj->if_contains("responses");
+          responses && responses->is_object())
         for (const auto& [code, r] : responses->as_object()) op.response_codes.emplace_back(code);
       const std::string op_server = swagger_ ? "" : server_of(op_obj->if_contains("servers"));
-      op.server_url = !op_server.empty() ? op_server : !path_server.empty() ? path_server : model.server_url;
-      op.security = op_obj->contains("security") ? security_names(op_obj->if_contains("security")) : root_security_;
+      op.server_url = !op_server.empty()     ? op_server
+                      : !path_server.empty() ? path_server
+                                             : model.server_url;
+      op.security = op_obj->contains("security") ? security_names(op_obj->if_contains("security"))
+                                                 : root_security_;
       model.operations.push_back(std::move(op));
     }
   }

@@ -36,7 +36,9 @@ json::object to_json(const api::TestCase& c) {
   o["headers"] = std::move(headers);
   json::array assertions;
   for (const auto& a : c.assertions) {
-    json::object ao{{"type", a.type}, {"condition", a.condition}, {"value", a.value},
+    json::object ao{{"type", a.type},
+                    {"condition", a.condition},
+                    {"value", a.value},
                     {"description", a.description}};
     assertions.push_back(std::move(ao));
   }
@@ -49,9 +51,12 @@ json::object to_json(const api::TestCase& c) {
   json::array requests;
   for (const auto& r : c.requests) {
     json::array headers_list;
-    for (const auto& [k, v] : r.headers) headers_list.push_back(json::array{json::string(k), json::string(v)});
-    requests.push_back(json::object{{"method", r.method}, {"target", r.target},
-                                    {"headers", std::move(headers_list)}, {"body", r.body}});
+    for (const auto& [k, v] : r.headers)
+      headers_list.push_back(json::array{json::string(k), json::string(v)});
+    requests.push_back(json::object{{"method", r.method},
+                                    {"target", r.target},
+                                    {"headers", std::move(headers_list)},
+                                    {"body", r.body}});
   }
   o["requests"] = std::move(requests);
   o["parameters"] = c.parameters;
@@ -68,16 +73,19 @@ json::object to_json(const Plan& plan) {
   o["api_title"] = plan.api_title;
   json::array schemes;
   for (const auto& s : plan.security_schemes)
-    schemes.push_back(json::object{{"name", s.name}, {"type", s.type}, {"in", s.location},
-                                   {"param_name", s.param_name}, {"scheme", s.scheme}});
+    schemes.push_back(json::object{{"name", s.name},
+                                   {"type", s.type},
+                                   {"in", s.location},
+                                   {"param_name", s.param_name},
+                                   {"scheme", s.scheme}});
   o["security_schemes"] = std::move(schemes);
   json::array cases;
   for (const auto& c : plan.test_cases) cases.push_back(to_json(c));
   o["test_cases"] = std::move(cases);
   json::array skipped;
   for (const auto& s : plan.skipped)
-    skipped.push_back(json::object{{"test_type", s.test_type}, {"method", s.method},
-                                   {"path", s.path}, {"reason", s.reason}});
+    skipped.push_back(json::object{
+        {"test_type", s.test_type}, {"method", s.method}, {"path", s.path}, {"reason", s.reason}});
   o["skipped"] = std::move(skipped);
   o["note"] = plan.note;
   return o;
@@ -196,9 +204,10 @@ Plan plan_from_json(const json::value& v, const std::string& file) {
   if (const auto* s = o.if_contains("security_schemes"); s && s->is_array())
     for (const auto& e : s->as_array())
       if (const auto* so = e.if_object())
-        plan.security_schemes.push_back({r.string(*so, "name", "", false), r.string(*so, "type", "", false),
-                                         r.string(*so, "in", "", false), r.string(*so, "param_name", "", false),
-                                         r.string(*so, "scheme", "", false)});
+        plan.security_schemes.push_back(
+            {r.string(*so, "name", "", false), r.string(*so, "type", "", false),
+             r.string(*so, "in", "", false), r.string(*so, "param_name", "", false),
+             r.string(*so, "scheme", "", false)});
   const auto* cases = o.if_contains("test_cases");
   if (!cases) r.fail("/test_cases", "missing");
   if (!cases->is_array()) r.fail("/test_cases", "must be an array");
@@ -217,8 +226,9 @@ Plan plan_from_json(const json::value& v, const std::string& file) {
   if (const auto* s = o.if_contains("skipped"); s && s->is_array())
     for (const auto& e : s->as_array())
       if (const auto* so = e.if_object())
-        plan.skipped.push_back({r.string(*so, "test_type", "", false), r.string(*so, "method", "", false),
-                                r.string(*so, "path", "", false), r.string(*so, "reason", "", false)});
+        plan.skipped.push_back(
+            {r.string(*so, "test_type", "", false), r.string(*so, "method", "", false),
+             r.string(*so, "path", "", false), r.string(*so, "reason", "", false)});
   return plan;
 }
 

@@ -24,7 +24,9 @@ json::object to_json(const api::CaseResult& r) {
   o["findings"] = std::move(findings);
   json::array assertions;
   for (const auto& a : r.assertions) {
-    json::object ao{{"type", a.type}, {"condition", a.condition}, {"value", a.value},
+    json::object ao{{"type", a.type},
+                    {"condition", a.condition},
+                    {"value", a.value},
                     {"description", a.description}};
     ao["actual"] = a.actual ? json::value(*a.actual) : json::value(nullptr);
     ao["passed"] = a.passed ? json::value(*a.passed) : json::value(nullptr);
@@ -59,13 +61,20 @@ json::object to_json(const api::RunSummary& s) {
   o["failed_thresholds"] = std::move(failed);
   std::size_t counts[4] = {0, 0, 0, 0};
   for (const auto& c : s.cases) {
-    if (c.verdict == api::verdict::passed) ++counts[0];
-    else if (c.verdict == api::verdict::failed) ++counts[1];
-    else if (c.verdict == api::verdict::warning) ++counts[2];
-    else ++counts[3];
+    if (c.verdict == api::verdict::passed)
+      ++counts[0];
+    else if (c.verdict == api::verdict::failed)
+      ++counts[1];
+    else if (c.verdict == api::verdict::warning)
+      ++counts[2];
+    else
+      ++counts[3];
   }
-  o["summary"] = json::object{{"cases", s.cases.size()}, {"passed", counts[0]}, {"failed", counts[1]},
-                              {"warning", counts[2]}, {"error", counts[3]}};
+  o["summary"] = json::object{{"cases", s.cases.size()},
+                              {"passed", counts[0]},
+                              {"failed", counts[1]},
+                              {"warning", counts[2]},
+                              {"error", counts[3]}};
   json::array cases;
   for (const auto& c : s.cases) cases.push_back(to_json(c));
   o["test_cases"] = std::move(cases);
@@ -85,15 +94,22 @@ api::CaseResult case_result_from_json(const json::value& v, const std::string& w
   };
   r.verdict = text("verdict");
   r.reason = text("reason");
-  if (const auto* x = o.if_contains("interrupted"); x && x->is_bool()) r.interrupted = x->get_bool();
+  if (const auto* x = o.if_contains("interrupted"); x && x->is_bool())
+    r.interrupted = x->get_bool();
   if (const auto* f = o.if_contains("findings"); f && f->is_array())
     for (const auto& e : f->as_array())
       if (const auto* fo = e.if_object()) {
         api::Finding finding;
-        finding.id = fo->contains("id") && fo->at("id").is_string() ? std::string(fo->at("id").get_string()) : "";
+        finding.id = fo->contains("id") && fo->at("id").is_string()
+                         ? std::string(fo->at("id").get_string())
+                         : "";
         finding.value = fo->contains("value") ? fo->at("value") : json::value();
-        finding.unit = fo->contains("unit") && fo->at("unit").is_string() ? std::string(fo->at("unit").get_string()) : "";
-        finding.text = fo->contains("text") && fo->at("text").is_string() ? std::string(fo->at("text").get_string()) : "";
+        finding.unit = fo->contains("unit") && fo->at("unit").is_string()
+                           ? std::string(fo->at("unit").get_string())
+                           : "";
+        finding.text = fo->contains("text") && fo->at("text").is_string()
+                           ? std::string(fo->at("text").get_string())
+                           : "";
         r.findings.push_back(std::move(finding));
       }
   r.assertions = r.test_case.assertions;
@@ -107,7 +123,8 @@ api::RunSummary summary_from_json(const json::value& v, const std::string& file)
   if (!v.is_object()) throw UserError(file + ": /: not a perf-agent result (not an object)");
   const auto& o = v.as_object();
   const auto* cases = o.if_contains("test_cases");
-  if (!cases || !cases->is_array()) throw UserError(file + ": /test_cases: missing or not an array");
+  if (!cases || !cases->is_array())
+    throw UserError(file + ": /test_cases: missing or not an array");
   api::RunSummary s;
   auto text = [&](const char* key) {
     const auto* x = o.if_contains(key);
@@ -117,13 +134,16 @@ api::RunSummary summary_from_json(const json::value& v, const std::string& file)
   s.info.target = text("target");
   s.info.spec = text("spec");
   s.verdict = text("verdict");
-  if (const auto* t = o.if_contains("started_unix_ms"); t && t->is_number()) s.info.started_unix_ms = t->to_number<std::int64_t>();
-  if (const auto* t = o.if_contains("finished_unix_ms"); t && t->is_number()) s.finished_unix_ms = t->to_number<std::int64_t>();
+  if (const auto* t = o.if_contains("started_unix_ms"); t && t->is_number())
+    s.info.started_unix_ms = t->to_number<std::int64_t>();
+  if (const auto* t = o.if_contains("finished_unix_ms"); t && t->is_number())
+    s.finished_unix_ms = t->to_number<std::int64_t>();
   if (const auto* t = o.if_contains("test_types"); t && t->is_array())
     for (const auto& e : t->as_array())
       if (e.is_string()) s.info.test_types.emplace_back(e.get_string());
   for (std::size_t i = 0; i < cases->as_array().size(); ++i)
-    s.cases.push_back(case_result_from_json(cases->as_array()[i], file + ": /test_cases/" + std::to_string(i)));
+    s.cases.push_back(
+        case_result_from_json(cases->as_array()[i], file + ": /test_cases/" + std::to_string(i)));
   return s;
 }
 
@@ -139,7 +159,10 @@ void pretty_into(std::string& out, const json::value& v, int indent) {
   const std::string pad(std::size_t(indent) * 2, ' ');
   const std::string pad_in(std::size_t(indent + 1) * 2, ' ');
   if (const auto* o = v.if_object()) {
-    if (o->empty()) { out += "{}"; return; }
+    if (o->empty()) {
+      out += "{}";
+      return;
+    }
     out += "{\n";
     bool first = true;
     for (const auto& [k, child] : *o) {
@@ -151,7 +174,8 @@ void pretty_into(std::string& out, const json::value& v, int indent) {
     out += "\n" + pad + "}";
   } else if (const auto* a = v.if_array()) {
     // Arrays of plain numbers (histogram counts) stay on one line.
-    const bool flat = std::all_of(a->begin(), a->end(), [](const json::value& e) { return e.is_number(); });
+    const bool flat =
+        std::all_of(a->begin(), a->end(), [](const json::value& e) { return e.is_number(); });
     if (a->empty() || flat) {
       out += "[";
       for (std::size_t i = 0; i < a->size(); ++i) {

@@ -14,7 +14,9 @@ namespace asio = boost::asio;
 CaseSession::CaseSession(RunContext& run, std::string case_id, std::string base_url)
     : run_(run), case_id_(std::move(case_id)), base_url_(std::move(base_url)) {}
 
-asio::any_io_executor CaseSession::executor() { return run_.executor.control().get_executor(); }
+asio::any_io_executor CaseSession::executor() {
+  return run_.executor.control().get_executor();
+}
 
 asio::awaitable<api::PhaseResult> CaseSession::load(api::Phase phase) {
   if (phase.base_url.empty()) phase.base_url = base_url_;
@@ -37,7 +39,8 @@ std::shared_ptr<const http::Target> CaseSession::target_for(const std::string& b
   return target;
 }
 
-asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request, api::ProbeOptions options) {
+asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
+                                                 api::ProbeOptions options) {
   std::string base = !options.base_url.empty() ? options.base_url
                      : !base_url_.empty()      ? base_url_
                                                : run_.engine.options().default_base_url;
@@ -82,8 +85,12 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request, api::
   exchange.body_bytes = capture.body_bytes;
   exchange.reused_connection = outcome.reused;
   auto ms = [](std::uint32_t us) { return double(us) / 1000.0; };
-  exchange.timing = {ms(outcome.dns_us),  ms(outcome.connect_us), ms(outcome.tls_us),
-                     ms(outcome.send_us), ms(outcome.wait_us),    ms(outcome.receive_us),
+  exchange.timing = {ms(outcome.dns_us),
+                     ms(outcome.connect_us),
+                     ms(outcome.tls_us),
+                     ms(outcome.send_us),
+                     ms(outcome.wait_us),
+                     ms(outcome.receive_us),
                      std::chrono::duration<double, std::milli>(finished - started).count()};
   if (!options.new_connection && outcome.keep_alive && outcome.error == http::ErrorKind::none)
     idle_.emplace(base, std::move(connection));
@@ -97,7 +104,8 @@ asio::awaitable<void> CaseSession::sleep(double seconds) {
                          std::chrono::duration<double>(seconds));
   boost::system::error_code ec;
   while (!run_.stop.load() && std::chrono::steady_clock::now() < until) {
-    timer.expires_at(std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)));
+    timer.expires_at(
+        std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)));
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 }

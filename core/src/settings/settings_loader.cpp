@@ -14,17 +14,20 @@ namespace json = boost::json;
 
 const std::vector<SettingInfo>& setting_table() {
   static const std::vector<SettingInfo> table = {
-      {"performance_default_users", "PERFORMANCE_DEFAULT_USERS", "users when a plan names none (10)"},
+      {"performance_default_users", "PERFORMANCE_DEFAULT_USERS",
+       "users when a plan names none (10)"},
       {"performance_max_users", "PERFORMANCE_MAX_USERS", "upper bound on users of any step (1000)"},
       {"performance_test_duration", "PERFORMANCE_TEST_DURATION", "default phase duration, s (60)"},
       {"performance_ramp_up_time", "PERFORMANCE_RAMP_UP_TIME", "default ramp-up, s (30)"},
       {"performance_think_time", "PERFORMANCE_THINK_TIME", "default think time, s (1)"},
       {"performance_timeout", "PERFORMANCE_TIMEOUT", "request timeout, s (30); --timeout"},
       {"performance_response_threshold", "PERFORMANCE_RESPONSE_THRESHOLD", "p95 limit, ms (1000)"},
-      {"performance_throughput_threshold", "PERFORMANCE_THROUGHPUT_THRESHOLD", "throughput floor, req/s (100)"},
+      {"performance_throughput_threshold", "PERFORMANCE_THROUGHPUT_THRESHOLD",
+       "throughput floor, req/s (100)"},
       {"performance_error_threshold", "PERFORMANCE_ERROR_THRESHOLD", "error-rate limit, % (5.0)"},
       {"threads", "PERF_AGENT_THREADS", "engine threads (hardware threads); --threads"},
-      {"max_connections", "PERF_AGENT_MAX_CONNECTIONS", "open-model connection bound (auto); --max-connections"},
+      {"max_connections", "PERF_AGENT_MAX_CONNECTIONS",
+       "open-model connection bound (auto); --max-connections"},
       {"time_scale", "PERF_AGENT_TIME_SCALE", "multiplies every duration (1.0); --time-scale"},
       {"seed", "PERF_AGENT_SEED", "seed for generated values (1); --seed"},
       {"target", "PERF_AGENT_TARGET", "base URL replacing the spec's server; --target"},
@@ -40,9 +43,9 @@ const std::vector<SettingInfo>& setting_table() {
 }
 
 std::vector<api::LoadPattern> default_patterns() {
-  return {{"baseline", 1, 30, 5, 1.0},       {"light_load", 5, 60, 10, 1.0},
-          {"normal_load", 10, 120, 20, 1.0}, {"heavy_load", 25, 180, 30, 0.5},
-          {"stress_test", 50, 300, 60, 0.2}, {"spike_test", 100, 60, 5, 0.1},
+  return {{"baseline", 1, 30, 5, 1.0},          {"light_load", 5, 60, 10, 1.0},
+          {"normal_load", 10, 120, 20, 1.0},    {"heavy_load", 25, 180, 30, 0.5},
+          {"stress_test", 50, 300, 60, 0.2},    {"spike_test", 100, 60, 5, 0.1},
           {"endurance_test", 10, 1800, 30, 2.0}};
 }
 
@@ -68,9 +71,12 @@ class Resolver {
     if (env && *env) return Found{"environment " + s.env, std::string(env), {}};
     if (const auto* v = in_.config.if_contains(s.key)) {
       Found f{in_.config_name + ": /" + s.key, {}, {}};
-      if (v->is_string()) f.text = std::string(v->get_string());
-      else if (v->is_number()) f.number = v->to_number<double>();
-      else throw UserError(f.source + ": must be a number or a string");
+      if (v->is_string())
+        f.text = std::string(v->get_string());
+      else if (v->is_number())
+        f.number = v->to_number<double>();
+      else
+        throw UserError(f.source + ": must be a number or a string");
       return f;
     }
     return std::nullopt;
@@ -107,7 +113,8 @@ api::Settings resolve_settings(const SettingsInput& input) {
     auto f = resolver.find(info(key));
     if (!f) return std::nullopt;
     const double v = Resolver::as_number(*f, what);
-    if (v < low) throw UserError(f->source + ": must be " + what + " (got " + std::to_string(v) + ")");
+    if (v < low)
+      throw UserError(f->source + ": must be " + what + " (got " + std::to_string(v) + ")");
     return v;
   };
   auto whole = [&](const std::string& key, double low) -> std::optional<int> {
@@ -126,13 +133,19 @@ api::Settings resolve_settings(const SettingsInput& input) {
 
   if (auto v = whole("performance_default_users", 1)) s.default_users = *v;
   if (auto v = whole("performance_max_users", 1)) s.max_users = *v;
-  if (auto v = number("performance_test_duration", 0, "a duration in seconds >= 0")) s.test_duration_s = *v;
-  if (auto v = number("performance_ramp_up_time", 0, "a duration in seconds >= 0")) s.ramp_up_s = *v;
-  if (auto v = number("performance_think_time", 0, "a duration in seconds >= 0")) s.think_time_s = *v;
+  if (auto v = number("performance_test_duration", 0, "a duration in seconds >= 0"))
+    s.test_duration_s = *v;
+  if (auto v = number("performance_ramp_up_time", 0, "a duration in seconds >= 0"))
+    s.ramp_up_s = *v;
+  if (auto v = number("performance_think_time", 0, "a duration in seconds >= 0"))
+    s.think_time_s = *v;
   if (auto v = number("performance_timeout", 0.001, "a timeout in seconds > 0")) s.timeout_s = *v;
-  if (auto v = number("performance_response_threshold", 0, "milliseconds >= 0")) s.response_threshold_ms = *v;
-  if (auto v = number("performance_throughput_threshold", 0, "requests per second >= 0")) s.throughput_threshold_rps = *v;
-  if (auto v = number("performance_error_threshold", 0, "a percentage >= 0")) s.error_threshold_percent = *v;
+  if (auto v = number("performance_response_threshold", 0, "milliseconds >= 0"))
+    s.response_threshold_ms = *v;
+  if (auto v = number("performance_throughput_threshold", 0, "requests per second >= 0"))
+    s.throughput_threshold_rps = *v;
+  if (auto v = number("performance_error_threshold", 0, "a percentage >= 0"))
+    s.error_threshold_percent = *v;
   if (auto v = whole("threads", 0)) s.threads = *v;
   if (auto v = whole("max_connections", 0)) s.max_connections = *v;
   if (auto v = number("time_scale", 1e-6, "a positive number")) s.time_scale = *v;
@@ -176,7 +189,8 @@ api::Settings resolve_settings(const SettingsInput& input) {
   }
   if (const auto* options = input.config.if_contains("test_options")) {
     if (!options->is_object())
-      throw UserError(input.config_name + ": /test_options: must be a mapping of test type to options");
+      throw UserError(input.config_name +
+                      ": /test_options: must be a mapping of test type to options");
     s.test_options = options->as_object();
   }
   return s;

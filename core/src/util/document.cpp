@@ -3,8 +3,8 @@
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
 
-#include <boost/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <boost/json.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -93,8 +93,10 @@ json::value convert(const YAML::Node& node, int depth) {
   if (depth > 512) throw YAML::ParserException(node.Mark(), "nesting too deep");
   switch (node.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return nullptr;
-    case YAML::NodeType::Scalar: return scalar(node);
+    case YAML::NodeType::Undefined:
+      return nullptr;
+    case YAML::NodeType::Scalar:
+      return scalar(node);
     case YAML::NodeType::Sequence: {
       json::array a;
       a.reserve(node.size());
@@ -115,10 +117,9 @@ json::value parse_yaml(std::string_view text, const std::string& file) {
   try {
     return convert(YAML::Load(std::string(text)), 0);
   } catch (const YAML::Exception& e) {
-    const std::string place = e.mark.is_null()
-                                  ? file
-                                  : file + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                        std::to_string(e.mark.column + 1);
+    const std::string place = e.mark.is_null() ? file
+                                               : file + ":" + std::to_string(e.mark.line + 1) +
+                                                     ":" + std::to_string(e.mark.column + 1);
     throw UserError(place + ": invalid YAML: " + e.msg);
   }
 }

@@ -11,7 +11,8 @@ std::optional<double> metric_value(const metrics::RunMetrics& m, std::string_vie
   if (name == "response_time" || name == "avg_response_time" || name == "avg_response_time_ms")
     return m.latency.mean_us() / 1000.0;
   if (name == "min_response_time") return m.latency.min_us() / 1000.0;
-  if (name == "max_response_time" || name == "max_response_time_ms") return m.latency.max_us() / 1000.0;
+  if (name == "max_response_time" || name == "max_response_time_ms")
+    return m.latency.max_us() / 1000.0;
   if (name == "p50_response_time" || name == "median_response_time") return m.percentile_ms(50);
   if (name == "p90_response_time") return m.percentile_ms(90);
   if (name == "p95_response_time" || name == "p95_response_time_ms") return m.percentile_ms(95);
@@ -61,8 +62,8 @@ CheckOutcome check_case(api::CaseResult& result) {
     a.passed = holds(*actual, a.condition, a.value);
     if (!*a.passed) {
       outcome.all_passed = false;
-      outcome.failures.push_back(a.type + " " + format(*actual) + ", expected " + a.condition + " " +
-                                 format(a.value));
+      outcome.failures.push_back(a.type + " " + format(*actual) + ", expected " + a.condition +
+                                 " " + format(a.value));
     }
   }
   // performance_thresholds: upper bounds on times and error rate, lower bounds on the rest.
@@ -78,7 +79,8 @@ CheckOutcome check_case(api::CaseResult& result) {
     const bool ok = lower_bound ? *actual >= limit : *actual <= limit;
     if (!ok) {
       outcome.all_passed = false;
-      const std::string text = std::string(key) + " " + format(*actual) + (lower_bound ? " < " : " > ") + format(limit);
+      const std::string text =
+          std::string(key) + " " + format(*actual) + (lower_bound ? " < " : " > ") + format(limit);
       result.failed_thresholds.push_back(text);
       outcome.failures.push_back(text);
     }

@@ -26,8 +26,8 @@ struct EngineOptions {
 struct PhaseHooks {
   api::MetricsBus* bus = nullptr;
   std::string case_id;
-  const std::atomic<bool>* stop = nullptr;       // set by Ctrl-C / SIGTERM / abortOnFail
-  std::function<double()> target_rss_mb;          // -1 when not monitored
+  const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C / SIGTERM / abortOnFail
+  std::function<double()> target_rss_mb;    // -1 when not monitored
 };
 
 class LoadEngine {

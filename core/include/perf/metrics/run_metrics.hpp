@@ -32,14 +32,14 @@ struct IntervalPoint {
   double errors_per_s = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
-  double active_users = 0;  // virtual users (closed) or in-flight requests (open)
-  double target = 0;        // users or rate the schedule asked for
+  double active_users = 0;    // virtual users (closed) or in-flight requests (open)
+  double target = 0;          // users or rate the schedule asked for
   double target_rss_mb = -1;  // the target's memory when monitored, else -1
 };
 
 struct RunMetrics {
-  LatencyHistogram latency;  // every response, whatever its status
-  std::uint64_t total_requests = 0;  // responses plus transport errors
+  LatencyHistogram latency;               // every response, whatever its status
+  std::uint64_t total_requests = 0;       // responses plus transport errors
   std::uint64_t successful_requests = 0;  // status < 400
   std::uint64_t failed_requests = 0;      // status >= 400 or transport error
   std::map<int, std::uint64_t> status_codes;

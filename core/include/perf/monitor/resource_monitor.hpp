@@ -32,7 +32,9 @@ class ResourceMonitor {
   ResourceMonitor(boost::asio::any_io_executor executor, MonitorOptions options);
   ~ResourceMonitor();
 
-  bool watches_target() const { return options_.target_pid || !options_.target_metrics_url.empty(); }
+  bool watches_target() const {
+    return options_.target_pid || !options_.target_metrics_url.empty();
+  }
   std::string target_description() const;
 
   void start();  // begins periodic sampling

@@ -45,6 +45,7 @@ class RefResolver {
 };
 
 // Decodes a JSON pointer ("/paths/~1users/get") and walks it; nullptr when absent.
-const boost::json::value* walk_pointer(const boost::json::value& document, std::string_view pointer);
+const boost::json::value* walk_pointer(const boost::json::value& document,
+                                       std::string_view pointer);
 
 }  // namespace perf::openapi

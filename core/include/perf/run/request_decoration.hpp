@@ -12,9 +12,9 @@
 namespace perf::run {
 
 struct RequestDecoration {
-  api::HeaderList headers;                                  // added unless already present
+  api::HeaderList headers;                                 // added unless already present
   std::vector<std::pair<std::string, std::string>> query;  // appended to the target
-  std::string cookie;                                       // merged into Cookie
+  std::string cookie;                                      // merged into Cookie
 
   bool empty() const { return headers.empty() && query.empty() && cookie.empty(); }
   void apply(api::RequestSpec& request) const;

@@ -15,11 +15,11 @@
 namespace perf::settings {
 
 struct SettingsInput {
-  std::map<std::string, std::string> cli;  // setting key -> text, for flags given
+  std::map<std::string, std::string> cli;             // setting key -> text, for flags given
   std::map<std::string, std::string> cli_flag_names;  // setting key -> "--users", for messages
-  boost::json::object config;  // the --config file's top level
-  std::string config_name;     // its path, for messages
-  std::function<const char*(const char*)> getenv;  // null: std::getenv
+  boost::json::object config;                         // the --config file's top level
+  std::string config_name;                            // its path, for messages
+  std::function<const char*(const char*)> getenv;     // null: std::getenv
 };
 
 // One row per setting: its key (also its config-file name), its environment variable and what

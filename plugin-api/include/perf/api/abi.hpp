@@ -19,7 +19,7 @@ inline constexpr std::uint32_t abi_version = 1;
 inline constexpr const char* build_fingerprint =
     "boost-" PERF_AGENT_STR(BOOST_VERSION) ";cxx-" __VERSION__ ";std-" PERF_AGENT_STR(__cplusplus)
 #if defined(_GLIBCXX_RELEASE)
-    ";libstdc++-" PERF_AGENT_STR(_GLIBCXX_RELEASE)
+        ";libstdc++-" PERF_AGENT_STR(_GLIBCXX_RELEASE)
 #endif
     ;
 

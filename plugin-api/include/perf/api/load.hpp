@@ -25,21 +25,22 @@ struct Stage {
 };
 
 struct Phase {
+  Phase() {}  // not an aggregate: see RequestSpec
   std::string name;
   LoadModel model = LoadModel::closed;
-  int users = 1;          // closed: constant users when `stages` is empty
-  double rate_rps = 0;    // open: constant rate when `stages` is empty
+  int users = 1;        // closed: constant users when `stages` is empty
+  double rate_rps = 0;  // open: constant rate when `stages` is empty
   std::vector<Stage> stages;
-  double duration_s = 10;    // ignored when `stages` is set (their sum) or iterations > 0
-  double ramp_up_s = 0;      // closed: users start evenly over this time
-  double think_time_s = 0;   // closed: pause after each response
-  std::uint64_t iterations = 0;  // > 0: stop after this many requests in all (closed model)
-  std::string base_url;      // scheme://host:port[/prefix]; empty: the session's target
+  double duration_s = 10;             // ignored when `stages` is set (their sum) or iterations > 0
+  double ramp_up_s = 0;               // closed: users start evenly over this time
+  double think_time_s = 0;            // closed: pause after each response
+  std::uint64_t iterations = 0;       // > 0: stop after this many requests in all (closed model)
+  std::string base_url;               // scheme://host:port[/prefix]; empty: the session's target
   std::vector<RequestSpec> requests;  // sent round-robin
-  double timeout_s = 0;      // per request; 0: the session's --timeout
-  int max_connections = 0;   // open model: connection bound; 0: the session's or automatic
-  bool keep_alive = true;    // false: a new connection for every request
-  bool hold_connections = false;  // closed: users keep their connection idle between requests
+  double timeout_s = 0;               // per request; 0: the session's --timeout
+  int max_connections = 0;            // open model: connection bound; 0: the session's or automatic
+  bool keep_alive = true;             // false: a new connection for every request
+  bool hold_connections = false;      // closed: users keep their connection idle between requests
 };
 
 struct PhaseResult {

@@ -40,27 +40,36 @@ inline constexpr const char* plugin_entry_name = "perf_agent_plugin_v1";
 #define PERF_AGENT_PLUGIN_ABI ::perf::api::abi_version
 #endif
 
-#define PERF_AGENT_DEFINE_PLUGIN_(KIND, TT, REP, ID, VERSION, SUMMARY)                       \
-  namespace {                                                                                \
-  const ::perf::api::PluginDescriptor* perf_agent_describe() {                               \
-    static const ::perf::api::PluginDescriptor descriptor{                                   \
-        PERF_AGENT_PLUGIN_ABI, ::perf::api::build_fingerprint, KIND, ID, VERSION, SUMMARY, TT, \
-        REP};                                                                                \
-    return &descriptor;                                                                      \
-  }                                                                                          \
-  }                                                                                          \
+#define PERF_AGENT_DEFINE_PLUGIN_(KIND, TT, REP, ID, VERSION, SUMMARY)                    \
+  namespace {                                                                             \
+  const ::perf::api::PluginDescriptor* perf_agent_describe() {                            \
+    static const ::perf::api::PluginDescriptor descriptor{PERF_AGENT_PLUGIN_ABI,          \
+                                                          ::perf::api::build_fingerprint, \
+                                                          KIND,                           \
+                                                          ID,                             \
+                                                          VERSION,                        \
+                                                          SUMMARY,                        \
+                                                          TT,                             \
+                                                          REP};                           \
+    return &descriptor;                                                                   \
+  }                                                                                       \
+  }                                                                                       \
   BOOST_DLL_ALIAS(perf_agent_describe, perf_agent_plugin_v1)
 
-#define PERF_AGENT_TEST_TYPE_PLUGIN(CLASS, ID, VERSION, SUMMARY)                          \
-  namespace {                                                                             \
-  ::perf::api::TestType* perf_agent_create_test_type() { return new CLASS(); }            \
-  }                                                                                       \
+#define PERF_AGENT_TEST_TYPE_PLUGIN(CLASS, ID, VERSION, SUMMARY)                              \
+  namespace {                                                                                 \
+  ::perf::api::TestType* perf_agent_create_test_type() {                                      \
+    return new CLASS();                                                                       \
+  }                                                                                           \
+  }                                                                                           \
   PERF_AGENT_DEFINE_PLUGIN_(::perf::api::PluginKind::test_type, &perf_agent_create_test_type, \
                             nullptr, ID, VERSION, SUMMARY)
 
-#define PERF_AGENT_REPORTER_PLUGIN(CLASS, ID, VERSION, SUMMARY)                         \
-  namespace {                                                                           \
-  ::perf::api::Reporter* perf_agent_create_reporter() { return new CLASS(); }           \
-  }                                                                                     \
-  PERF_AGENT_DEFINE_PLUGIN_(::perf::api::PluginKind::reporter, nullptr,                 \
+#define PERF_AGENT_REPORTER_PLUGIN(CLASS, ID, VERSION, SUMMARY)         \
+  namespace {                                                           \
+  ::perf::api::Reporter* perf_agent_create_reporter() {                 \
+    return new CLASS();                                                 \
+  }                                                                     \
+  }                                                                     \
+  PERF_AGENT_DEFINE_PLUGIN_(::perf::api::PluginKind::reporter, nullptr, \
                             &perf_agent_create_reporter, ID, VERSION, SUMMARY)

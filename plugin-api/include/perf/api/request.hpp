@@ -12,7 +12,17 @@ namespace perf::api {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+// Types that are passed to Session coroutines have constructors on purpose: GCC 12 destroys
+// aggregate temporaries wrongly inside co_await expressions (`co_await s.send(r, {})` crashed),
+// and a user-provided constructor makes them non-aggregates. See docs/plugin-guide.md.
 struct RequestSpec {
+  RequestSpec() {}
+  RequestSpec(std::string method_, std::string target_, HeaderList headers_ = {},
+              std::string body_ = {})
+      : method(std::move(method_)),
+        target(std::move(target_)),
+        headers(std::move(headers_)),
+        body(std::move(body_)) {}
   std::string method = "GET";
   std::string target = "/";  // origin-form: path plus query, already percent-encoded
   HeaderList headers;        // besides Host, User-Agent and Content-Length, which the engine adds
@@ -47,7 +57,7 @@ struct Exchange {
   std::string error;  // an error_kind, empty on a response
   std::string error_detail;
   HeaderList headers;
-  std::string body;          // the first ProbeOptions::capture_body_bytes bytes
+  std::string body;              // the first ProbeOptions::capture_body_bytes bytes
   std::uint64_t body_bytes = 0;  // the whole body's size, captured or not
   Timing timing;
   bool reused_connection = false;
@@ -58,8 +68,9 @@ struct Exchange {
 };
 
 struct ProbeOptions {
-  std::string base_url;  // scheme://host:port[/base]; empty: the session's target
-  double timeout_s = 0;  // 0: the session's --timeout
+  ProbeOptions() {}
+  std::string base_url;         // scheme://host:port[/base]; empty: the session's target
+  double timeout_s = 0;         // 0: the session's --timeout
   bool new_connection = false;  // true: do not reuse the probe connection
   std::size_t capture_body_bytes = 1 << 20;
 };

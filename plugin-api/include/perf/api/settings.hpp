@@ -32,12 +32,12 @@ struct Settings {
   double error_threshold_percent = 5.0;
 
   // Engine and run shape.
-  int threads = 0;           // 0: hardware threads
-  int max_connections = 0;   // open model bound; 0: automatic
-  double time_scale = 1.0;   // multiplies every duration, ramp and step
+  int threads = 0;          // 0: hardware threads
+  int max_connections = 0;  // open model bound; 0: automatic
+  double time_scale = 1.0;  // multiplies every duration, ramp and step
   std::uint64_t seed = 1;
   std::size_t max_body_capture_bytes = 1 << 20;
-  std::string target;        // --target override, "" when the spec's server is used
+  std::string target;  // --target override, "" when the spec's server is used
 
   // Explicit overrides from the command line (quick mode): when set they replace the patterns.
   std::optional<int> users;

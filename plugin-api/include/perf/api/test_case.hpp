@@ -60,10 +60,10 @@ struct CaseResult {
   std::string verdict = "error";
   std::string reason;  // one sentence: why this verdict
   std::vector<Finding> findings;
-  std::vector<Assertion> assertions;  // the case's assertions with actual and passed
+  std::vector<Assertion> assertions;           // the case's assertions with actual and passed
   std::vector<std::string> failed_thresholds;  // "http_req_duration: p(95)<500 (actual 612.0)"
-  metrics::RunMetrics metrics;        // all phases of the case together
-  boost::json::object charts;         // test-type series for the HTML report
+  metrics::RunMetrics metrics;                 // all phases of the case together
+  boost::json::object charts;                  // test-type series for the HTML report
   bool interrupted = false;
 };
 

@@ -20,9 +20,9 @@ class RequestFactory {
   // The requests for `op`, one per data row (at least one), and the base URL they go to.
   virtual std::vector<RequestSpec> requests_for(const Operation& op) const = 0;
   // One request for `op` with some parameters replaced (name -> value, already as text).
-  virtual RequestSpec request_with(const Operation& op,
-                                   const std::vector<std::pair<std::string, std::string>>&
-                                       overrides) const = 0;
+  virtual RequestSpec request_with(
+      const Operation& op,
+      const std::vector<std::pair<std::string, std::string>>& overrides) const = 0;
   // A JSON body for `op` valid for its schema and grown to about `bytes` bytes.
   virtual std::string body_of_size(const Operation& op, std::size_t bytes) const = 0;
   virtual std::string base_url_for(const Operation& op) const = 0;

@@ -1,0 +1,225 @@
+#define BOOST_TEST_MODULE cli
+#include "process.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using perf::test::run;
+
+namespace {
+
+std::string demo_spec() {
+  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
+}
+
+json::value read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return json::parse(s.str());
+}
+
+int lines(const std::string& text) {
+  int n = 0;
+  for (char c : text) n += c == '\n';
+  return n;
+}
+
+const json::object* find_case(const json::value& report, const std::string& id) {
+  for (const auto& c : report.at("test_cases").as_array())
+    if (c.at("id").as_string() == id) return &c.as_object();
+  return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(plugins_json_names_each_plugin_and_its_own_library) {
+  const auto r = run({perf::test::perf_agent(), "plugins", "--json"});
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const auto doc = json::parse(r.out);
+  std::set<std::string> ids;
+  for (const auto& p : doc.at("plugins").as_array()) {
+    const std::string id(p.at("id").as_string());
+    const std::string file(p.at("file").as_string());
+    ids.insert(id);
+    BOOST_TEST(fs::exists(file), file);
+    BOOST_TEST(fs::path(file).filename().string().find(id) != std::string::npos,
+               id << " in " << file);
+  }
+  for (const char* id : {"response_time", "load_test", "console", "json"})
+    BOOST_TEST(ids.count(id), id);
+}
+
+BOOST_AUTO_TEST_CASE(a_folder_of_broken_plugins_is_reported_and_the_bundled_ones_still_load) {
+  const fs::path dir = fs::path(perf::test::temp_dir()) / "broken-plugins";
+  fs::create_directories(dir);
+  {
+    std::ofstream garbage(dir / "librandom.so", std::ios::binary);
+    std::mt19937 random(3);
+    for (int i = 0; i < 8192; ++i) garbage.put(char(random()));
+  }
+  fs::copy_file(std::string(PERF_AGENT_TEST_PLUGIN_DIR) + "/bad/libnot_a_plugin.so",
+                dir / "libnot_a_plugin.so", fs::copy_options::overwrite_existing);
+  const auto r = run({perf::test::perf_agent(), "plugins", "--plugin-dir", dir.string()});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("librandom.so: not a shared library") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("libnot_a_plugin.so: no perf-agent entry point") != std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("load_test") != std::string::npos);
+  // The same through the environment variable.
+  const auto e = run({perf::test::perf_agent(), "plugins", "--json"},
+                     {"PERF_AGENT_PLUGIN_PATH=" + dir.string()});
+  BOOST_TEST(json::parse(e.out).at("problems").as_array().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_one_line_and_exit_code_2) {
+  const std::string agent = perf::test::perf_agent();
+  const std::string unreadable = perf::test::temp_dir() + "/unreadable.yaml";
+  std::ofstream(unreadable) << "openapi: 3.0.0\n";
+  fs::permissions(unreadable, fs::perms::none);
+  const std::string truncated = perf::test::temp_dir() + "/truncated.json";
+  std::ofstream(truncated) << "{\"openapi\": \"3.0.0\", \"paths\": {";
+  const std::vector<std::vector<std::string>> cases = {
+      {agent, "run", "--spec", "/nonexistent/openapi.yaml"},
+      {agent, "plan", "--spec", truncated},
+      {agent, "run", "--spec", demo_spec(), "--tests", "warp_speed_test", "--target",
+       "http://127.0.0.1:1"},
+      {agent, "run", "--target", "localhost:8080"},
+      {agent, "run", "--target", "http://127.0.0.1:1", "--report", "pdf"},
+      {agent, "run", "--target", "http://127.0.0.1:1", "--users", "zero"},
+      {agent, "run", "--bogus-flag"},
+      {agent, "frobnicate"},
+  };
+  for (const auto& argv : cases) {
+    const auto r = run(argv);
+    BOOST_TEST_CONTEXT(argv[1] << " " << (argv.size() > 3 ? argv[3] : "")) {
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(lines(r.err) == 1, r.err);
+      BOOST_TEST(r.err.rfind("perf-agent: ", 0) == 0, r.err);
+    }
+  }
+  // Root can read anything; the unreadable case only means something for other users.
+  if (geteuid() != 0) BOOST_TEST(run({agent, "plan", "--spec", unreadable}).exit_code == 2);
+  const auto t = run({agent, "plan", "--spec", truncated});
+  BOOST_TEST(t.err.find("truncated.json:1:") != std::string::npos, t.err);
+}
+
+BOOST_AUTO_TEST_CASE(every_shared_spec_plans_with_unsafe_methods_allowed) {
+  std::ifstream manifest(perf::test::shared_dir() + "/specs/MANIFEST.tsv");
+  std::string line;
+  std::getline(manifest, line);
+  int specs = 0;
+  while (std::getline(manifest, line)) {
+    std::stringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string cell; std::getline(fields, cell, '\t');) f.push_back(cell);
+    const std::string file = perf::test::shared_dir() + "/specs/" + f.at(0);
+    const auto out = perf::test::temp_dir() + "/plan-" + std::to_string(++specs) + ".json";
+    const auto r = run({perf::test::perf_agent(), "plan", "--spec", file, "--allow-unsafe-methods",
+                        "--tests", "response_time", "-o", out, "--quiet"});
+    BOOST_TEST_CONTEXT(f[0]) {
+      BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+      const auto plan = read_json(out);
+      const auto cases = plan.at("test_cases").as_array().size();
+      if (std::stoul(f.at(7)) > 0)
+        BOOST_TEST(cases == std::stoul(f.at(7)));
+      else
+        BOOST_TEST(!plan.at("note").as_string().empty());
+    }
+  }
+  BOOST_TEST(specs >= 15);
+}
+
+BOOST_AUTO_TEST_CASE(unsafe_methods_are_skipped_by_default_and_listed) {
+  const auto out = perf::test::temp_dir() + "/demo-plan.json";
+  const auto r = run({perf::test::perf_agent(), "plan", "--spec", demo_spec(), "--tests",
+                      "response_time", "-o", out});
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const auto plan = read_json(out);
+  bool upload_skipped = false;
+  for (const auto& s : plan.at("skipped").as_array())
+    if (s.at("path").as_string() == "/upload")
+      upload_skipped =
+          s.at("reason").as_string().find("--allow-unsafe-methods") != json::string::npos;
+  BOOST_TEST(upload_skipped);
+  for (const auto& c : plan.at("test_cases").as_array())
+    BOOST_TEST(c.at("method").as_string() == "GET");
+}
+
+BOOST_AUTO_TEST_CASE(a_run_against_the_demo_api_writes_a_complete_json_report) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto report = perf::test::temp_dir() + "/e2e.json";
+  const auto r =
+      run({perf::test::perf_agent(), "run", "--spec", demo_spec(), "--target", demo.url(),
+           "--tests", "response_time,load", "--include-path", "/fast", "--include-path", "/slow",
+           "--time-scale", "0.01", "--report", "json:" + report, "--quiet"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  const auto doc = read_json(report);
+  BOOST_TEST(doc.at("tool").as_string().starts_with("perf-agent"));
+  BOOST_TEST(doc.at("test_cases").as_array().size() ==
+             2u + 2u * 3u);  // 2 baselines, 2 x 3 patterns
+  const auto* fast = find_case(doc, "response_time:GET:/fast");
+  BOOST_REQUIRE(fast);
+  BOOST_TEST(fast->at("verdict").as_string() == "passed");
+  BOOST_TEST(fast->at("metrics").at("total_requests").as_int64() == 10);
+  BOOST_TEST(fast->at("metrics").at("status_codes").at("200").as_int64() == 10);
+  const auto* slow = find_case(doc, "response_time:GET:/slow");
+  BOOST_REQUIRE(slow);
+  BOOST_TEST(slow->at("metrics").at("p50_response_time").to_number<double>() >= 200.0);
+  const auto* load = find_case(doc, "load_test:GET:/fast:heavy_load");
+  BOOST_REQUIRE(load);
+  BOOST_TEST(load->at("metrics").at("throughput").to_number<double>() > 0);
+  BOOST_TEST(!load->at("metrics").at("histogram").at("counts").as_array().empty());
+  BOOST_TEST(load->at("performance_config").at("concurrent_users").as_int64() == 25);
+}
+
+BOOST_AUTO_TEST_CASE(quick_mode_loads_one_url_like_wrk) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto report = perf::test::temp_dir() + "/quick.json";
+  const auto r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast", "--users",
+                      "4", "--duration", "1", "--threads", "1", "--report", "json:" + report});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("load_test:GET:/fast:custom") != std::string::npos, r.out);
+  const auto doc = read_json(report);
+  BOOST_REQUIRE(doc.at("test_cases").as_array().size() == 1u);
+  const auto& m = doc.at("test_cases").at(0).at("metrics");
+  BOOST_TEST(m.at("total_requests").as_int64() > 100);
+  BOOST_TEST(m.at("duration_s").to_number<double>() >= 0.9);
+}
+
+BOOST_AUTO_TEST_CASE(ctrl_c_stops_reports_what_was_measured_and_exits_130) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto report = perf::test::temp_dir() + "/interrupted.json";
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast", "--users",
+                      "2", "--duration", "60", "--report", "json:" + report, "--quiet"},
+                     {}, std::chrono::seconds(30), SIGINT, std::chrono::milliseconds(1500));
+  BOOST_TEST(r.exit_code == 130, r.err);
+  const auto took_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  BOOST_TEST(took_s < 10.0);
+  const auto doc = read_json(report);
+  BOOST_TEST(doc.at("interrupted").as_bool());
+  BOOST_TEST(doc.at("test_cases").at(0).at("metrics").at("total_requests").as_int64() > 10);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreachable_target_exits_3) {
+  const auto r = run({perf::test::perf_agent(), "run", "--target", "http://127.0.0.1:1/", "--users",
+                      "1", "--duration", "0.5", "--quiet"});
+  BOOST_TEST(r.exit_code == 3);
+  BOOST_TEST(r.err.find("connect_refused") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,132 @@
+#define BOOST_TEST_MODULE engine_truth
+#include "perf/engine/load_engine.hpp"
+#include "perf/metrics/metrics_bus.hpp"
+#include "process.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace perf;
+
+namespace {
+
+const std::string delay_server = PERF_AGENT_BINARY_DIR "/tests/servers/perf-delay-server";
+
+api::PhaseResult run_phase(const api::Phase& phase, const std::string& base_url, int threads = 2,
+                           metrics::MetricsBus* bus = nullptr) {
+  exec::Executor executor(threads);
+  engine::EngineOptions options;
+  options.default_base_url = base_url;
+  options.timeout_s = 10;
+  engine::LoadEngine engine(executor, options);
+  engine::PhaseHooks hooks;
+  hooks.bus = bus;
+  auto result =
+      boost::asio::co_spawn(executor.control(), engine.run(phase, hooks), boost::asio::use_future);
+  auto r = result.get();
+  executor.stop();
+  return r;
+}
+
+api::Phase closed(int users, double duration) {
+  api::Phase p;
+  p.name = "closed";
+  p.users = users;
+  p.duration_s = duration;
+  p.requests = {{"GET", "/", {}, ""}};
+  return p;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(engine_truth)
+
+BOOST_AUTO_TEST_CASE(a_20ms_server_measures_p50_between_20_and_24_ms) {
+  test::Server server({delay_server, "--delay-ms", "20"});
+  const auto r = run_phase(closed(10, 2.0), server.url());
+  const auto& m = r.metrics;
+  BOOST_TEST(m.total_requests > 400u);
+  BOOST_TEST(m.failed_requests == 0u);
+  BOOST_TEST(m.percentile_ms(50) >= 20.0);
+  BOOST_TEST(m.percentile_ms(50) <= 24.0);
+  BOOST_TEST(m.timing.requests == m.total_requests);
+  // Nearly all of the time is the server's: waiting for the first byte.
+  BOOST_TEST(double(m.timing.wait_us) / m.timing.requests >= 19000.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_open_model_shows_a_500ms_stall_in_its_tail) {
+  test::Server server(
+      {delay_server, "--delay-ms", "5", "--stall-at-s", "1.0", "--stall-ms", "500"});
+  api::Phase p = closed(1, 3.0);
+  p.model = api::LoadModel::open;
+  p.rate_rps = 200;
+  const auto r = run_phase(p, server.url());
+  BOOST_TEST(r.metrics.total_requests > 500u);
+  BOOST_TEST(r.metrics.percentile_ms(99) >= 300.0, "p99 " << r.metrics.percentile_ms(99));
+  BOOST_TEST(r.metrics.percentile_ms(50) < 50.0);
+}
+
+BOOST_AUTO_TEST_CASE(open_model_counts_arrivals_that_find_every_connection_busy) {
+  test::Server server({delay_server, "--delay-ms", "100"});
+  api::Phase p = closed(1, 1.0);
+  p.model = api::LoadModel::open;
+  p.rate_rps = 100;
+  p.max_connections = 2;  // can serve about 20 per second
+  const auto r = run_phase(p, server.url());
+  BOOST_TEST(r.metrics.dropped_iterations > 50u);
+  BOOST_TEST(r.metrics.total_requests < 40u);
+}
+
+BOOST_AUTO_TEST_CASE(iterations_send_exactly_that_many_requests) {
+  test::Server server({delay_server, "--delay-ms", "1"});
+  api::Phase p = closed(3, 30.0);
+  p.iterations = 25;
+  const auto r = run_phase(p, server.url());
+  BOOST_TEST(r.metrics.total_requests == 25u);
+  BOOST_TEST(r.metrics.duration_s < 5.0);
+}
+
+BOOST_AUTO_TEST_CASE(timed_out_requests_are_counted_and_the_run_goes_on) {
+  test::Server server({delay_server, "--delay-ms", "400"});
+  api::Phase p = closed(2, 1.5);
+  p.timeout_s = 0.1;
+  const auto r = run_phase(p, server.url());
+  BOOST_TEST(r.metrics.errors.count("request_timeout"));
+  BOOST_TEST(r.metrics.errors.at("request_timeout") >= 10u);  // about 15 per user
+  BOOST_TEST(r.metrics.successful_requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_closed_port_is_connect_refused) {
+  const auto r = run_phase(closed(1, 0.3), "http://127.0.0.1:1");
+  BOOST_TEST(r.metrics.errors.count("connect_refused"));
+  BOOST_TEST(r.metrics.failed_requests == r.metrics.total_requests);
+}
+
+BOOST_AUTO_TEST_CASE(the_bus_gets_one_snapshot_per_second) {
+  test::Server server({delay_server, "--delay-ms", "2"});
+  metrics::MetricsBus bus;
+  std::atomic<int> snapshots{0};
+  bus.subscribe([&](const api::Snapshot& s) {
+    if (s.point.requests > 0) ++snapshots;
+  });
+  const auto r = run_phase(closed(2, 2.5), server.url(), 2, &bus);
+  BOOST_TEST(snapshots.load() >= 2);
+  BOOST_TEST(snapshots.load() <= 4);
+  BOOST_TEST(r.metrics.intervals.size() >= 2u);
+  std::uint64_t sum = 0;
+  for (const auto& p : r.metrics.intervals) sum += p.requests;
+  BOOST_TEST(sum == r.metrics.total_requests);  // the series adds up to the total
+}
+
+BOOST_AUTO_TEST_CASE(ramp_up_starts_users_gradually) {
+  test::Server server({delay_server, "--delay-ms", "10"});
+  api::Phase p = closed(20, 3.0);
+  p.ramp_up_s = 2.0;
+  const auto r = run_phase(p, server.url());
+  BOOST_REQUIRE(r.metrics.intervals.size() >= 3u);
+  BOOST_TEST(r.metrics.intervals.front().active_users < 15.0);
+  BOOST_TEST(r.metrics.intervals[2].active_users == 20.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

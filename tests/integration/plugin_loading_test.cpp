@@ -1,0 +1,164 @@
+#define BOOST_TEST_MODULE plugin_loading
+#include "perf/engine/load_engine.hpp"
+#include "perf/metrics/metrics_bus.hpp"
+#include "perf/run/case_session.hpp"
+#include "perf/settings/settings_loader.hpp"
+#include "plugin_registry.hpp"
+#include "process.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace fs = std::filesystem;
+using namespace perf;
+using perf::host::PluginRegistry;
+
+namespace {
+
+const std::string fixtures = PERF_AGENT_TEST_PLUGIN_DIR;
+
+std::string reason_for(const PluginRegistry& r, const std::string& file_name) {
+  for (const auto& p : r.problems())
+    if (p.file.filename() == file_name) return p.reason;
+  return "";
+}
+
+api::ApiModel one_operation_model() {
+  api::ApiModel model;
+  api::Operation op;
+  op.method = "GET";
+  op.path = "/fast";
+  model.operations.push_back(op);
+  return model;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(plugin_loading)
+
+BOOST_AUTO_TEST_CASE(a_good_plugin_loads_with_its_descriptor) {
+  PluginRegistry registry;
+  registry.load_folders({fixtures + "/good"});
+  BOOST_TEST(registry.problems().empty());
+  const auto* p = registry.find("good_probe", api::PluginKind::test_type);
+  BOOST_REQUIRE(p);
+  BOOST_TEST(p->version == "0.0.1");
+  BOOST_TEST(p->file.filename() == "libperf-good_test_plugin.so");
+}
+
+BOOST_AUTO_TEST_CASE(unusable_files_are_named_with_a_reason_and_the_rest_still_load) {
+  const fs::path dir = fs::path(test::temp_dir()) / "mixed-plugins";
+  fs::create_directories(dir);
+  fs::copy(fixtures + "/bad", dir,
+           fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+  fs::copy(fixtures + "/good", dir,
+           fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+  {
+    std::ofstream garbage(dir / "libgarbage.so", std::ios::binary);
+    std::mt19937 random(1);
+    for (int i = 0; i < 4096; ++i) garbage.put(char(random()));
+  }
+  std::ofstream(dir / "README.txt") << "not a candidate: ignored";
+  PluginRegistry registry;
+  registry.load_folders({dir});
+  BOOST_TEST(reason_for(registry, "libgarbage.so").find("not a shared library") !=
+             std::string::npos);
+  BOOST_TEST(reason_for(registry, "libnot_a_plugin.so").find("no perf-agent entry point") !=
+             std::string::npos);
+  BOOST_TEST(reason_for(registry, "libperf-wrong_abi_plugin.so").find("plugin ABI 999") !=
+             std::string::npos);
+  BOOST_TEST(registry.problems().size() == 3u);
+  BOOST_TEST(registry.find("good_probe", api::PluginKind::test_type));
+}
+
+BOOST_AUTO_TEST_CASE(a_second_plugin_with_the_same_id_is_a_duplicate) {
+  const fs::path copy = fs::path(test::temp_dir()) / "copy-of-good";
+  fs::create_directories(copy);
+  fs::copy_file(fixtures + "/good/libperf-good_test_plugin.so", copy / "libperf-good-again.so",
+                fs::copy_options::overwrite_existing);
+  PluginRegistry registry;
+  registry.load_folders({fixtures + "/good", copy});
+  BOOST_TEST(
+      reason_for(registry, "libperf-good-again.so").find("duplicate test_type id 'good_probe'") !=
+      std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_plugin_object_keeps_its_library_loaded_after_the_registry_is_gone) {
+  const std::string file = fixtures + "/good/libperf-good_test_plugin.so";
+  std::shared_ptr<api::TestType> probe;
+  {
+    PluginRegistry registry;
+    registry.load_folders({fixtures + "/good"});
+    probe = registry.create_test_type(*registry.find("good_probe", api::PluginKind::test_type));
+  }
+  // The registry (the host-side handle) is gone; the object must still work.
+  void* still_loaded = dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  BOOST_REQUIRE(still_loaded);
+  auto* instances = static_cast<std::atomic<int>*>(dlsym(still_loaded, "good_plugin_instances"));
+  BOOST_REQUIRE(instances);
+  BOOST_TEST(instances->load() == 1);
+  dlclose(still_loaded);
+  const auto settings = settings::resolve_settings({});
+  struct NoRequests final : api::RequestFactory {
+    std::vector<api::RequestSpec> requests_for(const api::Operation&) const override {
+      return {{}};
+    }
+    api::RequestSpec request_with(
+        const api::Operation&,
+        const std::vector<std::pair<std::string, std::string>>&) const override {
+      return {};
+    }
+    std::string body_of_size(const api::Operation&, std::size_t) const override { return ""; }
+    std::string base_url_for(const api::Operation&) const override { return "http://127.0.0.1:1"; }
+  } factory;
+  BOOST_TEST(probe->plan(one_operation_model(), {settings, factory}).cases.size() == 1u);
+  probe.reset();  // the last owner: destructor runs, then the library may go
+  BOOST_TEST(dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
+  test::Server demo({test::demo_api(), "--port", "0"});
+  PluginRegistry registry;
+  registry.load_folders({test::plugin_dir(), fixtures + "/good"});
+  auto load = registry.create_test_type(*registry.find("load_test", api::PluginKind::test_type));
+  auto probe = registry.create_test_type(*registry.find("good_probe", api::PluginKind::test_type));
+
+  auto settings = settings::resolve_settings({});
+  exec::Executor executor(2);
+  engine::EngineOptions options;
+  options.default_base_url = demo.url();
+  engine::LoadEngine engine(executor, options);
+  metrics::MetricsBus bus;
+  std::atomic<bool> stop{false};
+  run::RunContext context{executor, engine, bus, settings, stop, nullptr, {}, nullptr};
+
+  api::TestCase load_case;
+  load_case.id = "load";
+  load_case.test_type = "load_test";
+  load_case.requests = {{"GET", "/fast", {}, ""}};
+  load_case.performance_config =
+      boost::json::object{{"concurrent_users", 4}, {"duration_seconds", 1}, {"think_time", 0}};
+  api::TestCase probe_case = load_case;
+  probe_case.id = "probe";
+  run::CaseSession load_session(context, "load", demo.url());
+  run::CaseSession probe_session(context, "probe", demo.url());
+  auto a = boost::asio::co_spawn(executor.control(), load->run(load_case, load_session),
+                                 boost::asio::use_future);
+  auto b = boost::asio::co_spawn(executor.control(), probe->run(probe_case, probe_session),
+                                 boost::asio::use_future);
+  const auto load_result = a.get();
+  const auto probe_result = b.get();
+  executor.stop();
+  BOOST_TEST(load_result.metrics.total_requests > 100u);
+  BOOST_TEST(load_result.metrics.failed_requests == 0u);
+  BOOST_TEST(probe_result.verdict == "passed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,167 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace perf::test {
+
+namespace {
+
+std::vector<char*> c_strings(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+std::vector<std::string> environment_with(const std::vector<std::string>& additions) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    bool replaced = false;
+    for (const auto& a : additions)
+      if (entry.substr(0, entry.find('=')) == a.substr(0, a.find('='))) replaced = true;
+    if (!replaced) env.push_back(entry);
+  }
+  env.insert(env.end(), additions.begin(), additions.end());
+  return env;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env_add,
+            const std::string& out_path, const std::string& err_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  auto env = environment_with(env_add);
+  auto c_argv = c_strings(argv);
+  auto c_env = c_strings(env);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  return pid;
+}
+
+}  // namespace
+
+std::string temp_dir() {
+  static const std::string dir = [] {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "perf-agent-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    return pattern;
+  }();
+  return dir;
+}
+
+CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                  std::chrono::seconds timeout, int signal,
+                  std::chrono::milliseconds signal_after) {
+  static int counter = 0;
+  const std::string base = temp_dir() + "/cmd" + std::to_string(++counter);
+  const pid_t pid = spawn(argv, env, base + ".out", base + ".err");
+  CommandResult result;
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + timeout;
+  bool signalled = false;
+  int status = 0;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (signal > 0 && !signalled && std::chrono::steady_clock::now() - started >= signal_after) {
+      kill(pid, signal);
+      signalled = true;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      result.out = slurp(base + ".out");
+      result.err = slurp(base + ".err") + "\n(killed after timeout)";
+      return result;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = slurp(base + ".out");
+  result.err = slurp(base + ".err");
+  return result;
+}
+
+Server::Server(const std::vector<std::string>& argv) {
+  static int counter = 0;
+  const std::string base = temp_dir() + "/server" + std::to_string(++counter);
+  pid_ = spawn(argv, {}, base + ".out", base + ".err");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const std::string out = slurp(base + ".out");
+    const auto at = out.find("listening on ");
+    const auto end = out.find('\n', at);
+    if (at != std::string::npos && end != std::string::npos) {
+      url_ = out.substr(at + 13, end - at - 13);
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("server " + argv[0] + " exited: " + slurp(base + ".err"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("server " + argv[0] + " did not say where it listens");
+}
+
+Server::~Server() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+}
+
+std::string binary_dir() {
+  return PERF_AGENT_BINARY_DIR "/bin";
+}
+std::string plugin_dir() {
+  return PERF_AGENT_BINARY_DIR "/lib/perf-agent";
+}
+std::string source_dir() {
+  return PERF_AGENT_SOURCE_DIR;
+}
+std::string shared_dir() {
+  return PERF_AGENT_SOURCE_DIR "/../shared";
+}
+std::string perf_agent() {
+  return binary_dir() + "/perf-agent";
+}
+std::string demo_api() {
+  return binary_dir() + "/perf-demo-api";
+}
+
+}  // namespace perf::test

@@ -1,0 +1,49 @@
+// Test support: runs the real binaries. `run` waits for a command and captures its output;
+// `Server` starts a server that prints "listening on URL" and stops it when it goes out of scope.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace perf::test {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] with the arguments; environment additions as "NAME=value". Kills it after
+// `timeout` and reports exit code -1 then.
+// With `signal` > 0, sends it once `signal_after` has passed (to test Ctrl-C and SIGTERM).
+CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                  std::chrono::seconds timeout = std::chrono::seconds(300), int signal = 0,
+                  std::chrono::milliseconds signal_after = std::chrono::milliseconds(0));
+
+class Server {
+ public:
+  // Starts the program and waits (up to 10 s) for its "listening on URL" line.
+  explicit Server(const std::vector<std::string>& argv);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  const std::string& url() const { return url_; }
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  std::string url_;
+};
+
+// Paths known at build time.
+std::string binary_dir();  // build/bin
+std::string plugin_dir();  // build/lib/perf-agent
+std::string source_dir();
+std::string shared_dir();  // ../shared next to the checkout
+std::string perf_agent();  // build/bin/perf-agent
+std::string demo_api();    // build/bin/perf-demo-api
+std::string temp_dir();    // a fresh folder for this test process
+
+}  // namespace perf::test

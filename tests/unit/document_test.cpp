@@ -1,0 +1,73 @@
+#define BOOST_TEST_MODULE documents
+#include "perf/util/document.hpp"
+#include "perf/util/files.hpp"
+#include "perf/util/user_error.hpp"
+#include "process.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+using perf::util::parse_document;
+
+namespace {
+std::string error_of(std::string_view text, const std::string& name) {
+  try {
+    parse_document(text, name);
+  } catch (const perf::UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(documents)
+
+BOOST_AUTO_TEST_CASE(yaml_keeps_response_codes_and_dates_as_strings) {
+  const auto v = parse_document(
+      "responses:\n  200:\n    description: ok\nreleased: 2024-01-15\ncount: 42\nratio: 0.5\n"
+      "flag: true\nquoted: \"17\"\nnothing: ~\nversion: 1.0\n",
+      "x.yaml");
+  const auto& o = v.as_object();
+  BOOST_TEST(o.at("responses").as_object().contains("200"));
+  BOOST_TEST(o.at("released").as_string() == "2024-01-15");
+  BOOST_TEST(o.at("count").as_int64() == 42);
+  BOOST_TEST(o.at("ratio").as_double() == 0.5);
+  BOOST_TEST(o.at("flag").as_bool());
+  BOOST_TEST(o.at("quoted").as_string() == "17");
+  BOOST_TEST(o.at("nothing").is_null());
+}
+
+BOOST_AUTO_TEST_CASE(truncated_json_names_file_line_and_column) {
+  const auto message = error_of("{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {", "spec.json");
+  BOOST_TEST(message.rfind("spec.json:3:", 0) == 0, message);
+  BOOST_TEST(message.find("invalid JSON") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(badly_indented_yaml_names_file_line_and_column) {
+  const auto message =
+      error_of("openapi: 3.0.0\npaths:\n  /a:\n    get: {}\n   bad: [\n", "spec.yaml");
+  BOOST_TEST(message.rfind("spec.yaml:", 0) == 0, message);
+  BOOST_TEST(message.find("invalid YAML") != std::string::npos, message);
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_file) {
+  const auto dir = std::filesystem::path(perf::test::temp_dir()) / "atomic";
+  perf::util::write_file_atomically(dir / "out.json", "{\"a\":1}");
+  perf::util::write_file_atomically(dir / "out.json", "{\"a\":2}");
+  BOOST_TEST(perf::util::read_file(dir / "out.json") == "{\"a\":2}");
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  BOOST_TEST(files == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_is_a_user_error_naming_it) {
+  BOOST_CHECK_EXCEPTION(perf::util::load_document("/nonexistent/spec.yaml"), perf::UserError,
+                        [](const perf::UserError& e) {
+                          return std::string(e.what()).find("/nonexistent/spec.yaml") !=
+                                 std::string::npos;
+                        });
+}
+
+BOOST_AUTO_TEST_SUITE_END()

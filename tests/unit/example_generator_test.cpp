@@ -1,0 +1,82 @@
+#include "perf/openapi/example_generator.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using namespace perf::openapi;
+namespace json = boost::json;
+
+namespace {
+json::value example(const char* schema, bool body = true) {
+  return example_of(json::parse(schema), {1, body});
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(example_generator)
+
+BOOST_AUTO_TEST_CASE(explicit_examples_come_first) {
+  BOOST_TEST(example(R"({"type":"integer","example":7,"default":3})") == json::value(7));
+  BOOST_TEST(example(R"({"type":"integer","default":3})") == json::value(3));
+  BOOST_TEST(example(R"({"type":"string","enum":["b","a"]})") == json::value("b"));
+  BOOST_TEST(example(R"({"const":"fixed"})") == json::value("fixed"));
+}
+
+BOOST_AUTO_TEST_CASE(formats_and_bounds_are_respected) {
+  BOOST_TEST(example(R"({"type":"string","format":"date-time"})").as_string() ==
+             "2024-01-15T12:00:00Z");
+  BOOST_TEST(example(R"({"type":"string","format":"email"})").as_string().find('@') !=
+             json::string::npos);
+  BOOST_TEST(example(R"({"type":"string","format":"uuid"})").as_string().size() == 36u);
+  BOOST_TEST(example(R"({"type":"string","minLength":12})").as_string().size() == 12u);
+  BOOST_TEST(example(R"({"type":"string","maxLength":3})").as_string().size() == 3u);
+  BOOST_TEST(example(R"({"type":"integer","minimum":10,"maximum":20})") == json::value(10));
+  BOOST_TEST(example(R"({"type":"integer","maximum":0,"exclusiveMaximum":true})") ==
+             json::value(-1));
+  BOOST_TEST(example(R"({"type":"integer","exclusiveMinimum":5})") == json::value(6));  // 3.1 form
+  BOOST_TEST(example(R"({"type":"integer","minimum":7,"multipleOf":5})") == json::value(10));
+}
+
+BOOST_AUTO_TEST_CASE(composition_and_nullable_types) {
+  const auto merged = example(R"({"allOf":[{"type":"object","properties":{"a":{"type":"integer"}}},
+                                            {"properties":{"b":{"type":"boolean"}}}]})");
+  BOOST_TEST(merged.as_object().at("a") == json::value(1));
+  BOOST_TEST(merged.as_object().at("b") == json::value(true));
+  BOOST_TEST(example(R"({"oneOf":[{"type":"null"},{"type":"string","example":"x"}]})") ==
+             json::value("x"));
+  BOOST_TEST(example(R"({"type":["null","integer"]})") == json::value(1));
+}
+
+BOOST_AUTO_TEST_CASE(read_only_properties_stay_out_of_request_bodies) {
+  const char* schema =
+      R"({"type":"object","properties":{"id":{"type":"integer","readOnly":true},"name":{"type":"string"}}})";
+  BOOST_TEST(!example(schema, true).as_object().contains("id"));
+  BOOST_TEST(example(schema, false).as_object().contains("id"));
+}
+
+BOOST_AUTO_TEST_CASE(the_same_seed_gives_the_same_values) {
+  const auto schema = json::parse(R"({"type":"string","format":"uuid"})");
+  BOOST_TEST(example_of(schema, {42, true}) == example_of(schema, {42, true}));
+  BOOST_TEST(example_of(schema, {42, true}) != example_of(schema, {43, true}));
+}
+
+BOOST_AUTO_TEST_CASE(bodies_grow_to_a_size_and_stay_valid) {
+  const auto schema = json::parse(R"({"type":"object","required":["title","lines"],"properties":{
+      "title":{"type":"string","maxLength":200},"lines":{"type":"array","items":{"type":"string"}}}})");
+  for (std::size_t size : {1024u, 10240u, 102400u, 1048576u}) {
+    const auto body = example_of_size(schema, size, {1, true});
+    const auto text = json::serialize(body);
+    BOOST_TEST(text.size() >= size * 95 / 100, size << " -> " << text.size());
+    BOOST_TEST(text.size() <= size * 110 / 100, size << " -> " << text.size());
+    BOOST_TEST(body.as_object().at("title").as_string().size() <= 200u);
+    BOOST_TEST(!body.as_object().contains("padding"));  // grown inside the schema, not beside it
+  }
+}
+
+BOOST_AUTO_TEST_CASE(recursive_schemas_stop) {
+  BOOST_TEST(example(R"({"type":"object","properties":{"child":{"x-perf-cut":"#/Node"}}})")
+                 .as_object()
+                 .at("child")
+                 .is_object());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,71 @@
+#define BOOST_TEST_MODULE metrics
+#include "perf/metrics/latency_histogram.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+using perf::metrics::LatencyHistogram;
+
+BOOST_AUTO_TEST_SUITE(latency_histogram)
+
+BOOST_AUTO_TEST_CASE(percentiles_are_within_three_significant_digits) {
+  LatencyHistogram h;
+  for (std::uint64_t v = 1; v <= 100000; ++v) h.record(v);  // 1 us .. 100 ms, uniform
+  for (double p : {50.0, 90.0, 95.0, 99.0, 99.9}) {
+    const double exact = p / 100.0 * 100000;
+    const double got = double(h.value_at_percentile(p));
+    BOOST_TEST(std::abs(got - exact) / exact < 0.001, "p" << p << ": " << got << " vs " << exact);
+  }
+  BOOST_TEST(h.min_us() == 1u);
+  BOOST_TEST(h.max_us() == 100000u);
+  BOOST_TEST(h.mean_us() == 50000.5, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(values_over_an_hour_are_counted_as_saturated) {
+  LatencyHistogram h;
+  h.record(LatencyHistogram::highest_us * 2);
+  BOOST_TEST(h.count() == 1u);
+  BOOST_TEST(h.saturated() == 1u);
+  BOOST_TEST(h.max_us() == LatencyHistogram::highest_us);
+}
+
+BOOST_AUTO_TEST_CASE(merge_equals_recording_everything_in_one) {
+  std::mt19937_64 random(7);
+  std::lognormal_distribution<double> latency(8.0, 1.5);
+  LatencyHistogram a, b, all;
+  for (int i = 0; i < 20000; ++i) {
+    const auto v = std::uint64_t(latency(random)) + 1;
+    (i % 3 ? a : b).record(v);
+    all.record(v);
+  }
+  a.merge(b);
+  BOOST_TEST((a == all));
+}
+
+BOOST_AUTO_TEST_CASE(json_encoding_is_lossless) {
+  LatencyHistogram h;
+  for (std::uint64_t v : {1u, 17u, 2048u, 2049u, 999999u, 123456789u}) h.record(v);
+  const auto text = boost::json::serialize(h.to_json());
+  const auto back = LatencyHistogram::from_json(boost::json::parse(text));
+  BOOST_TEST((back == h));
+  BOOST_TEST(back.value_at_percentile(50) == h.value_at_percentile(50));
+}
+
+BOOST_AUTO_TEST_CASE(an_encoding_of_another_layout_is_refused) {
+  auto encoded = LatencyHistogram().to_json();
+  encoded.as_object()["significant_digits"] = 2;
+  BOOST_CHECK_THROW(LatencyHistogram::from_json(encoded), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(memory_is_constant_whatever_is_recorded) {
+  LatencyHistogram h;
+  const auto before = boost::json::serialize(LatencyHistogram().to_json()).size();
+  for (int i = 0; i < 1000000; ++i) h.record(20000);
+  BOOST_TEST(h.count() == 1000000u);
+  // One bucket in use: the encoding grows by one index/count pair, not with the count.
+  BOOST_TEST(boost::json::serialize(h.to_json()).size() < before + 64);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

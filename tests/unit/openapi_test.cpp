@@ -1,0 +1,126 @@
+#define BOOST_TEST_MODULE openapi
+#include "perf/openapi/spec_loader.hpp"
+#include "perf/util/user_error.hpp"
+#include "process.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using perf::openapi::load_spec;
+
+namespace {
+
+struct ManifestRow {
+  std::string file;
+  std::size_t operations = 0;
+};
+
+std::vector<ManifestRow> manifest() {
+  std::ifstream in(perf::test::shared_dir() + "/specs/MANIFEST.tsv");
+  std::vector<ManifestRow> rows;
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::stringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string cell; std::getline(fields, cell, '\t');) f.push_back(cell);
+    if (f.size() > 7) rows.push_back({f[0], std::stoul(f[7])});
+  }
+  return rows;
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const auto path = perf::test::temp_dir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(openapi)
+
+BOOST_AUTO_TEST_CASE(every_real_world_spec_loads_with_all_its_operations) {
+  const auto rows = manifest();
+  BOOST_REQUIRE_GE(rows.size(), 15u);
+  for (const auto& row : rows) {
+    BOOST_TEST_CONTEXT(row.file) {
+      const auto model = load_spec(perf::test::shared_dir() + "/specs/" + row.file);
+      BOOST_TEST(model.operations.size() == row.operations);
+      if (row.operations == 0) BOOST_TEST(!model.note.empty());
+      for (const auto& op : model.operations)
+        for (const auto& p : op.parameters)
+          if (p.location == "path")
+            BOOST_TEST(op.path.find("{" + p.name + "}") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(swagger_host_base_path_and_bodies) {
+  const auto model =
+      load_spec(perf::test::shared_dir() + "/specs/oai-v2.0-petstore-separate/spec/swagger.json");
+  BOOST_TEST(model.server_url == "http://petstore.swagger.io/api");
+  bool saw_body = false;
+  for (const auto& op : model.operations)
+    if (op.method == "POST") {
+      BOOST_REQUIRE(op.body.has_value());
+      BOOST_TEST(op.body->example.is_object());
+      saw_body = true;
+    }
+  BOOST_TEST(saw_body);
+}
+
+BOOST_AUTO_TEST_CASE(server_variables_take_their_defaults) {
+  const auto model = load_spec(perf::test::shared_dir() + "/specs/oai-v3.0-uspto.json");
+  BOOST_TEST(model.server_url == "https://developer.uspto.gov/ds-api");
+}
+
+BOOST_AUTO_TEST_CASE(path_level_parameters_merge_with_operation_ones) {
+  const auto path = write_temp("merge.yaml", R"(openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  /users/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+      - {name: verbose, in: query, schema: {type: boolean}}
+    get:
+      parameters:
+        - {name: verbose, in: query, required: true, schema: {type: string, enum: [yes]}}
+      responses: {200: {description: ok}}
+)");
+  const auto model = load_spec(path);
+  BOOST_REQUIRE(model.operations.size() == 1u);
+  const auto& params = model.operations[0].parameters;
+  BOOST_REQUIRE(params.size() == 2u);
+  BOOST_TEST(params[1].required);  // the operation's definition replaced the path's
+  BOOST_TEST(params[1].example.as_string() == "yes");
+  BOOST_TEST(model.operations[0].response_codes.at(0) == "200");
+}
+
+BOOST_AUTO_TEST_CASE(a_dangling_ref_names_file_and_pointer) {
+  const auto path = write_temp("dangling.yaml", R"(openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: '#/components/parameters/Missing'
+      responses: {200: {description: ok}}
+)");
+  try {
+    load_spec(path);
+    BOOST_FAIL("accepted a dangling $ref");
+  } catch (const perf::UserError& e) {
+    const std::string m = e.what();
+    BOOST_TEST(m.find("dangling.yaml") != std::string::npos, m);
+    BOOST_TEST(m.find("/components/parameters/Missing") != std::string::npos, m);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_document_that_is_not_a_spec_is_refused) {
+  BOOST_CHECK_THROW(load_spec(write_temp("notaspec.json", "{\"hello\": 1}")), perf::UserError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

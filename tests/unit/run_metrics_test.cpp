@@ -1,0 +1,63 @@
+#include "perf/metrics/run_metrics.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+using perf::metrics::RunMetrics;
+
+namespace {
+RunMetrics sample(std::uint64_t base, double duration) {
+  RunMetrics m;
+  for (std::uint64_t i = 0; i < 100; ++i) m.latency.record(base + i);
+  m.total_requests = 110;
+  m.successful_requests = 100;
+  m.failed_requests = 10;
+  m.status_codes[200] = 100;
+  m.errors["reset"] = 10;
+  m.bytes_received = 5000;
+  m.duration_s = duration;
+  m.intervals.push_back({1.0, 110, 1, 2, 3, 10, 110, 10, 5, 5, -1});
+  return m;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(run_metrics)
+
+BOOST_AUTO_TEST_CASE(report_names_follow_the_design_contract) {
+  const auto o = sample(1000, 2.0).to_json();
+  for (const char* key : {"total_requests",    "successful_requests", "failed_requests",
+                          "throughput",        "avg_response_time",   "min_response_time",
+                          "max_response_time", "p50_response_time",   "p90_response_time",
+                          "p95_response_time", "p99_response_time",   "success_rate",
+                          "error_rate",        "status_codes",        "errors",
+                          "bytes_received",    "bytes_sent",          "timing",
+                          "peak_memory_mb",    "avg_cpu_percent",     "start_time",
+                          "end_time",          "intervals",           "histogram"})
+    BOOST_TEST(o.contains(key), "missing " << key);
+  BOOST_TEST(o.at("throughput").as_double() == 55.0);
+  BOOST_TEST(o.at("error_rate").to_number<double>() == 100.0 * 10 / 110,
+             boost::test_tools::tolerance(1e-3));
+}
+
+BOOST_AUTO_TEST_CASE(append_adds_counts_and_shifts_the_later_series) {
+  auto m = sample(1000, 2.0);
+  m.append(sample(5000, 3.0));
+  BOOST_TEST(m.total_requests == 220u);
+  BOOST_TEST(m.duration_s == 5.0);
+  BOOST_TEST(m.status_codes[200] == 200u);
+  BOOST_TEST(m.latency.count() == 200u);
+  BOOST_REQUIRE(m.intervals.size() == 2u);
+  BOOST_TEST(m.intervals[1].t_s == 3.0);  // 1.0 s into the second phase, which began at 2.0 s
+}
+
+BOOST_AUTO_TEST_CASE(json_round_trip_keeps_what_merge_needs) {
+  const auto m = sample(1000, 2.0);
+  const auto back =
+      RunMetrics::from_json(boost::json::parse(boost::json::serialize(m.to_json())).as_object());
+  BOOST_TEST((back.latency == m.latency));
+  BOOST_TEST(back.total_requests == m.total_requests);
+  BOOST_TEST(back.errors.at("reset") == 10u);
+  BOOST_TEST(back.intervals.size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
