@@ -78,6 +78,10 @@ void check_targets(plan::Plan& plan, const api::Settings& settings, bool quick) 
 
 int run_command(const CommandLine& cl) {
   auto settings = settings::resolve_settings(cl.settings_input);
+  if (!cl.thresholds.empty())
+    throw UserError(
+        "--threshold: k6-style thresholds are not evaluated by this build yet; "
+        "use the plan's assertions and performance_thresholds");
   const bool quick = cl.spec.empty() && cl.plan_file.empty();
   if (!cl.spec.empty() && !cl.plan_file.empty())
     throw UserError("run: --spec and --plan exclude each other");

@@ -1,0 +1,190 @@
+// html: one self-contained report file (inline CSS and SVG, no scripts, no external URL):
+// the overall verdict, a table of cases, and per case its findings, assertions, time series
+// (req/s, p95, errors/s) and the charts its test type attached.
+#include "perf/api/plugin.hpp"
+#include "perf/plan/plan_io.hpp"
+#include "perf/report/result_json.hpp"
+#include "perf/util/files.hpp"
+#include "svg_chart.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace {
+
+using namespace perf;
+using html::escape;
+
+const char* style = R"(
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2329;background:#fafbfc}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+.meta{color:#57606a;margin-bottom:14px}
+.verdict{display:inline-block;padding:4px 12px;border-radius:4px;font-weight:600;color:#fff}
+.passed{background:#1a7f37}.failed,.error{background:#cf222e}.warning{background:#9a6700}
+td .passed,td .failed,td .error,td .warning{padding:1px 7px;border-radius:3px;color:#fff;font-size:12px}
+table{border-collapse:collapse;background:#fff;margin:6px 0 12px}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
+details{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:8px 0;padding:6px 10px}
+summary{cursor:pointer;font-weight:600}
+.chart{margin:6px 12px 6px 0;background:#fff}.frame{fill:none;stroke:#d0d7de}
+.ct{font-size:12px;font-weight:600;fill:#1d2329}.ax{font-size:10px;fill:#57606a}
+.why{color:#57606a}
+)";
+
+std::string num(double v, const char* format = "%.2f") {
+  char b[32];
+  std::snprintf(b, sizeof b, format, v);
+  return b;
+}
+
+std::string badge(const std::string& verdict) {
+  return "<span class=\"" + escape(verdict) + "\">" + escape(verdict) + "</span>";
+}
+
+std::string value_text(const boost::json::value& v) {
+  if (v.is_string()) return std::string(v.get_string());
+  if (v.is_double()) return report::format_number(v.get_double());
+  return boost::json::serialize(v);
+}
+
+std::string timeline(const api::CaseResult& c) {
+  html::Series rps{"req/s", "#0969da", {}}, errors{"errors/s", "#cf222e", {}},
+      p95{"p95 ms", "#8250df", {}};
+  for (const auto& p : c.metrics.intervals) {
+    rps.points.emplace_back(p.t_s, p.rps);
+    errors.points.emplace_back(p.t_s, p.errors_per_s);
+    p95.points.emplace_back(p.t_s, p.p95_ms);
+  }
+  if (rps.points.empty()) return "";
+  return html::line_chart("Throughput and errors", "seconds", "per second", {rps, errors}) +
+         html::line_chart("Latency (p95)", "seconds", "ms", {p95});
+}
+
+// Charts a test type attached: {"id": {"title","x_label","y_label","series":[{"name","points"}]}}.
+std::string type_charts(const api::CaseResult& c) {
+  static const char* colors[] = {"#0969da", "#cf222e", "#1a7f37", "#8250df", "#9a6700"};
+  std::string out;
+  for (const auto& [id, chart] : c.charts) {
+    const auto* o = chart.if_object();
+    if (!o) continue;
+    auto text = [&](const char* key) {
+      const auto* v = o->if_contains(key);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    std::vector<html::Series> series;
+    if (const auto* s = o->if_contains("series"); s && s->is_array()) {
+      std::size_t i = 0;
+      for (const auto& entry : s->as_array()) {
+        const auto* so = entry.if_object();
+        if (!so) continue;
+        html::Series line;
+        line.name = so->contains("name") && so->at("name").is_string()
+                        ? std::string(so->at("name").get_string())
+                        : "";
+        line.color = colors[i++ % 5];
+        if (const auto* pts = so->if_contains("points"); pts && pts->is_array())
+          for (const auto& pt : pts->as_array())
+            if (const auto* pa = pt.if_array();
+                pa && pa->size() == 2 && (*pa)[0].is_number() && (*pa)[1].is_number())
+              line.points.emplace_back((*pa)[0].to_number<double>(), (*pa)[1].to_number<double>());
+        series.push_back(std::move(line));
+      }
+    }
+    out += html::line_chart(text("title").empty() ? std::string(id) : text("title"),
+                            text("x_label"), text("y_label"), series);
+  }
+  return out;
+}
+
+class HtmlReporter final : public api::Reporter {
+ public:
+  void configure(const api::ReporterConfig& config) override {
+    path_ = config.output_path.empty() ? "report.html" : config.output_path;
+  }
+
+  void end(const api::RunSummary& s) override {
+    std::ostringstream h;
+    h << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>perf-agent "
+         "report</title>"
+      << "<style>" << style << "</style></head><body>";
+    h << "<h1>Performance report <span class=\"verdict " << escape(s.verdict) << "\">"
+      << escape(s.verdict) << "</span></h1>";
+    h << "<div class=\"meta\">" << escape(s.info.tool) << " &middot; target "
+      << escape(s.info.target);
+    if (!s.info.spec.empty()) h << " &middot; spec " << escape(s.info.spec);
+    h << "<br>" << plan::iso8601_utc(s.info.started_unix_ms) << " to "
+      << plan::iso8601_utc(s.finished_unix_ms) << " &middot; exit code " << s.exit_code
+      << (s.interrupted ? " &middot; interrupted" : "") << "</div>";
+    h << "<h2>Cases</h2><table><tr><th>case</th><th>verdict</th><th>requests</th><th>req/s</"
+         "th><th>avg ms</th>"
+         "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>errors "
+         "%</th><th>why</th></tr>";
+    for (const auto& c : s.cases) {
+      const auto& m = c.metrics;
+      h << "<tr><td><a href=\"#" << anchor(c) << "\">" << escape(c.test_case.id) << "</a></td><td>"
+        << badge(c.verdict) << "</td><td class=\"n\">" << m.total_requests
+        << "</td><td class=\"n\">" << num(m.throughput_rps(), "%.1f") << "</td><td class=\"n\">"
+        << num(m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">" << num(m.percentile_ms(50))
+        << "</td><td class=\"n\">" << num(m.percentile_ms(90)) << "</td><td class=\"n\">"
+        << num(m.percentile_ms(95)) << "</td><td class=\"n\">" << num(m.percentile_ms(99))
+        << "</td><td class=\"n\">" << num(m.latency.max_us() / 1000.0) << "</td><td class=\"n\">"
+        << num(m.error_rate_percent()) << "</td><td class=\"why\">"
+        << (c.verdict == "passed" ? "" : escape(c.reason)) << "</td></tr>";
+    }
+    h << "</table>";
+    if (!s.failed_thresholds.empty()) {
+      h << "<h2>Failed thresholds</h2><ul>";
+      for (const auto& t : s.failed_thresholds) h << "<li>" << escape(t) << "</li>";
+      h << "</ul>";
+    }
+    h << "<h2>Details</h2>";
+    for (const auto& c : s.cases) {
+      h << "<details id=\"" << anchor(c) << "\"" << (c.verdict == "passed" ? "" : " open")
+        << "><summary>" << badge(c.verdict) << " " << escape(c.test_case.id) << "</summary>";
+      h << "<p>" << escape(c.test_case.description)
+        << (c.reason.empty() ? "" : " &mdash; " + escape(c.reason)) << "</p>";
+      if (!c.findings.empty()) {
+        h << "<table><tr><th>finding</th><th>value</th><th>unit</th><th>meaning</th></tr>";
+        for (const auto& f : c.findings)
+          h << "<tr><td>" << escape(f.id) << "</td><td class=\"n\">" << escape(value_text(f.value))
+            << "</td><td>" << escape(f.unit) << "</td><td>" << escape(f.text) << "</td></tr>";
+        h << "</table>";
+      }
+      if (!c.assertions.empty()) {
+        h << "<table><tr><th>assertion</th><th>expected</th><th>actual</th><th>result</th></tr>";
+        for (const auto& a : c.assertions)
+          h << "<tr><td>" << escape(a.type) << "</td><td>" << escape(a.condition) << " "
+            << num(a.value) << "</td><td class=\"n\">" << (a.actual ? num(*a.actual) : "-")
+            << "</td><td>" << (a.passed ? badge(*a.passed ? "passed" : "failed") : "not evaluated")
+            << "</td></tr>";
+        h << "</table>";
+      }
+      for (const auto& t : c.failed_thresholds)
+        h << "<div class=\"why\">threshold failed: " << escape(t) << "</div>";
+      h << "<div>" << timeline(c) << type_charts(c) << "</div></details>";
+    }
+    if (!s.plan_notes.empty()) {
+      h << "<h2>Plan notes</h2><ul>";
+      for (const auto& n : s.plan_notes) h << "<li>" << escape(n) << "</li>";
+      h << "</ul>";
+    }
+    h << "</body></html>\n";
+    util::write_file_atomically(path_, h.str());
+  }
+
+ private:
+  static std::string anchor(const api::CaseResult& c) {
+    std::string a = "case-";
+    for (char ch : c.test_case.id) a += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';
+    return a;
+  }
+  std::string path_ = "report.html";
+};
+
+}  // namespace
+
+PERF_AGENT_REPORTER_PLUGIN(HtmlReporter, "html", "1.0.0",
+                           "Self-contained HTML report with charts (report.html)")
