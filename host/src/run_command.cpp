@@ -192,6 +192,37 @@ int run_command(const CommandLine& cl) {
       };
   signals.async_wait(on_signal);
 
+  // Pre-flight: one request to each distinct base URL. A target that cannot be reached at all
+  // ends the run at once (exit 3) instead of after every planned minute of errors.
+  std::string unreachable;
+  auto preflight = [&]() -> asio::awaitable<void> {
+    std::set<std::string> seen;
+    for (const auto& c : plan.test_cases) {
+      if (!seen.insert(c.base_url).second) continue;
+      run::CaseSession session(context, "preflight", c.base_url);
+      api::ProbeOptions options;
+      options.timeout_s = std::min(settings.timeout_s, 10.0);
+      options.capture_body_bytes = 0;
+      const auto exchange = co_await session.send(c.requests.front(), options);
+      const bool cannot_connect = exchange.error == api::error_kind::connect_refused ||
+                                  exchange.error == api::error_kind::connect_timeout ||
+                                  exchange.error == api::error_kind::dns ||
+                                  exchange.error == api::error_kind::tls;
+      if (cannot_connect) {
+        unreachable = c.base_url + " is unreachable (" + exchange.error +
+                      (exchange.error_detail.empty() ? "" : ": " + exchange.error_detail) + ")";
+        co_return;
+      }
+    }
+  };
+  if (!plan.test_cases.empty())
+    asio::co_spawn(executor.control(), preflight(), asio::use_future).get();
+  if (!unreachable.empty()) {
+    executor.stop();
+    std::cerr << "perf-agent: " << unreachable << "; nothing was run\n";
+    return 3;
+  }
+
   auto run_all = [&]() -> asio::awaitable<void> {
     std::size_t index = 0;
     for (const auto& c : plan.test_cases) {
