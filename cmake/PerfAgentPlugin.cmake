@@ -1,7 +1,8 @@
-# perf_agent_add_plugin(NAME SOURCES src...): one shared library that the perf-agent host loads.
+# perf_agent_add_plugin(NAME SOURCES src... [LIBRARIES lib...] [OUTPUT_DIR dir] [NO_INSTALL]):
+# one shared library that the perf-agent host loads.
 # Used in-tree and, through the installed CMake package, by third-party plugins.
 function(perf_agent_add_plugin name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIR" "SOURCES;LIBRARIES" ${ARGN})
   add_library(${name} MODULE ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE PerfAgent::core ${ARG_LIBRARIES})
   set_target_properties(${name} PROPERTIES PREFIX "lib" OUTPUT_NAME "perf-${name}")
@@ -13,7 +14,7 @@ function(perf_agent_add_plugin name)
   if(COMMAND perf_agent_warnings)
     perf_agent_warnings(${name})
   endif()
-  if(DEFINED PERF_AGENT_PLUGIN_SUBDIR AND PROJECT_NAME STREQUAL "PerfAgent")
+  if(NOT ARG_NO_INSTALL AND DEFINED PERF_AGENT_PLUGIN_SUBDIR AND PROJECT_NAME STREQUAL "PerfAgent")
     install(TARGETS ${name} LIBRARY DESTINATION "${PERF_AGENT_PLUGIN_SUBDIR}")
   endif()
 endfunction()

@@ -128,9 +128,10 @@ std::string help_text(const std::string& command) {
         << load_options() << "\n"
         << general_options();
   } else if (command == "merge") {
-    out << "Usage: perf-agent merge A.json B.json ... -o merged.json\n\n"
-           "Combines JSON results of one plan run in parts: counts summed, histograms merged\n"
-           "exactly, verdicts re-evaluated.\n";
+    out << "Usage: perf-agent merge A.json B.json ... -o merged.json [--threshold EXPR]...\n\n"
+           "Combines JSON results of one plan run in parts (several load generators at once, or\n"
+           "cases run separately): counts summed, histograms merged exactly, throughput over the\n"
+           "longest part, assertions and thresholds re-evaluated on the merged numbers.\n";
   } else {
     out << "perf-agent " << PERF_AGENT_VERSION
         << " - plans and runs performance tests from an OpenAPI description\n\n"
@@ -173,7 +174,9 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add(load_options());
   } else if (cl.command == "merge") {
     options.add_options()("output,o", po::value<std::string>(), "merged result file")(
-        "input", po::value<std::vector<std::string>>(), "result files");
+        "input", po::value<std::vector<std::string>>(), "result files")(
+        "threshold", po::value<std::vector<std::string>>()->composing(),
+        "k6-style threshold over the merged run");
   }
   po::positional_options_description positional;
   if (cl.command == "merge") positional.add("input", -1);

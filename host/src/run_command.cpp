@@ -8,6 +8,7 @@
 #include "perf/run/case_session.hpp"
 #include "perf/util/user_error.hpp"
 #include "progress_display.hpp"
+#include "threshold_checks.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -78,10 +79,7 @@ void check_targets(plan::Plan& plan, const api::Settings& settings, bool quick) 
 
 int run_command(const CommandLine& cl) {
   auto settings = settings::resolve_settings(cl.settings_input);
-  if (!cl.thresholds.empty())
-    throw UserError(
-        "--threshold: k6-style thresholds are not evaluated by this build yet; "
-        "use the plan's assertions and performance_thresholds");
+  const auto run_thresholds = parse_thresholds(cl.thresholds);
   const bool quick = cl.spec.empty() && cl.plan_file.empty();
   if (!cl.spec.empty() && !cl.plan_file.empty())
     throw UserError("run: --spec and --plan exclude each other");
@@ -133,6 +131,7 @@ int run_command(const CommandLine& cl) {
     types[c.test_type] = registry.create_test_type(*plugin);
   }
   check_targets(plan, settings, quick);
+  validate_case_thresholds(plan.test_cases);
   if (test_ids.empty())
     for (const auto& [id, t] : types) test_ids.push_back(id);
 
@@ -161,7 +160,12 @@ int run_command(const CommandLine& cl) {
                           monitor.get(),
                           request_decoration(cl, plan.security_schemes),
                           [&progress](std::string_view line) { progress.line(line); }};
+  AbortWatch abort_watch(run_thresholds);
   bus.subscribe([&](const api::Snapshot& s) {
+    if (abort_watch.any() && abort_watch.violated(s)) {
+      stop.store(true);
+      progress.line("stopping: " + *abort_watch.reason());
+    }
     progress.snapshot(s);
     for (auto& r : reporters) r.reporter->interval(s);
   });
@@ -229,6 +233,7 @@ int run_command(const CommandLine& cl) {
       ++index;
       if (stop.load()) break;
       progress.case_started(c, index, plan.test_cases.size());
+      abort_watch.set_case(&c);
       run::CaseSession session(context, c.id, c.base_url);
       api::CaseResult result;
       try {
@@ -240,6 +245,7 @@ int run_command(const CommandLine& cl) {
       }
       result.test_case = c;
       result.interrupted = result.interrupted || stop.load();
+      apply_case_thresholds(result);
       progress.case_finished(result);
       for (auto& r : reporters) r.reporter->case_done(result);
       summary.cases.push_back(std::move(result));
@@ -251,8 +257,12 @@ int run_command(const CommandLine& cl) {
   if (monitor) monitor->stop();
   executor.stop();
 
+  abort_watch.set_case(nullptr);
   summary.finished_unix_ms = now_ms();
-  summary.interrupted = stop.load();
+  const auto aborted_by = abort_watch.reason();
+  summary.interrupted = stop.load() && !aborted_by;
+  summary.failed_thresholds = evaluate_run_thresholds(run_thresholds, summary.cases);
+  if (aborted_by) summary.failed_thresholds.insert(summary.failed_thresholds.begin(), *aborted_by);
   std::uint64_t requests = 0, responses = 0;
   bool any_failed = false;
   std::map<std::string, std::uint64_t> errors;
@@ -262,6 +272,7 @@ int run_command(const CommandLine& cl) {
     for (const auto& [kind, n] : c.metrics.errors) errors[kind] += n;
     any_failed |= c.verdict == api::verdict::failed || c.verdict == api::verdict::error;
   }
+  any_failed |= !summary.failed_thresholds.empty();
   summary.verdict = any_failed || summary.interrupted ? "failed" : "passed";
   if (summary.interrupted)
     summary.exit_code = 130;

@@ -63,7 +63,7 @@ std::string line_chart(const std::string& title, const std::string& x_label,
   auto py = [&](double y) { return top + plot_h - y / y_max * plot_h; };
   std::ostringstream svg;
   svg << "<svg class=\"chart\" role=\"img\" width=\"" << width << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << width << " " << height << "\" xmlns=\"http://www.w3.org/2000/svg\">"
+      << "\" viewBox=\"0 0 " << width << " " << height << "\">"
       << "<title>" << escape(title) << "</title>"
       << "<text x=\"" << left << "\" y=\"16\" class=\"ct\">" << escape(title) << "</text>"
       << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << plot_w << "\" height=\""

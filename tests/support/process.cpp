@@ -59,7 +59,7 @@ pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env_a
   auto c_argv = c_strings(argv);
   auto c_env = c_strings(env);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
+  const int rc = posix_spawnp(&pid, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   return pid;

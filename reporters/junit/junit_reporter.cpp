@@ -1,0 +1,149 @@
+// junit: JUnit XML for CI systems (valid against the Jenkins xUnit junit-10.xsd): one testsuite
+// per test type, one testcase per case, a <failure> listing every failed assertion and threshold
+// with actual and expected values, an <error> for cases that could not run, the key metrics as
+// suite <properties> (the schema allows none on testcases) and as each case's system-out.
+#include "perf/api/plugin.hpp"
+#include "perf/plan/plan_io.hpp"
+#include "perf/util/files.hpp"
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace {
+
+using namespace perf;
+
+std::string xml(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      default:
+        if (c < 0x20 && c != '\t')
+          out += ' ';  // not allowed in XML 1.0
+        else
+          out += char(c);
+    }
+  }
+  return out;
+}
+
+std::string seconds(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", s < 0 ? 0 : s);
+  return b;
+}
+
+std::string num(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", v);
+  return b;
+}
+
+std::vector<std::pair<std::string, std::string>> key_metrics(const api::CaseResult& c) {
+  const auto& m = c.metrics;
+  return {{"requests", std::to_string(m.total_requests)},
+          {"throughput_rps", num(m.throughput_rps())},
+          {"avg_ms", num(m.latency.mean_us() / 1000.0)},
+          {"p50_ms", num(m.percentile_ms(50))},
+          {"p95_ms", num(m.percentile_ms(95))},
+          {"p99_ms", num(m.percentile_ms(99))},
+          {"error_rate_percent", num(m.error_rate_percent())}};
+}
+
+class JunitReporter final : public api::Reporter {
+ public:
+  void configure(const api::ReporterConfig& config) override {
+    path_ = config.output_path.empty() ? "junit.xml" : config.output_path;
+  }
+
+  void end(const api::RunSummary& s) override {
+    std::map<std::string, std::vector<const api::CaseResult*>> suites;
+    for (const auto& c : s.cases) suites[c.test_case.test_type].push_back(&c);
+    std::size_t tests = 0, failures = 0, errors = 0;
+    double total_time = 0;
+    std::ostringstream body;
+    for (const auto& [type, cases] : suites) {
+      std::size_t f = 0, e = 0;
+      double time = 0;
+      for (const auto* c : cases) {
+        f += c->verdict == api::verdict::failed;
+        e += c->verdict == api::verdict::error;
+        time += c->metrics.duration_s;
+      }
+      tests += cases.size();
+      failures += f;
+      errors += e;
+      total_time += time;
+      body << "  <testsuite name=\"" << xml(type) << "\" tests=\"" << cases.size()
+           << "\" failures=\"" << f << "\" errors=\"" << e << "\" skipped=\"0\" time=\""
+           << seconds(time) << "\" timestamp=\"" << xml(plan::iso8601_utc(s.info.started_unix_ms))
+           << "\">\n    <properties>\n";
+      body << "      <property name=\"target\" value=\"" << xml(s.info.target) << "\"/>\n";
+      for (const auto* c : cases)
+        for (const auto& [name, value] : key_metrics(*c))
+          body << "      <property name=\"" << xml(c->test_case.id + ":" + name) << "\" value=\""
+               << value << "\"/>\n";
+      body << "    </properties>\n";
+      for (const auto* c : cases) write_case(body, *c);
+      body << "  </testsuite>\n";
+    }
+    std::ostringstream out;
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"perf-agent\" tests=\""
+        << tests << "\" failures=\"" << failures << "\" errors=\"" << errors << "\" time=\""
+        << seconds(total_time) << "\">\n"
+        << body.str() << "</testsuites>\n";
+    util::write_file_atomically(path_, out.str());
+  }
+
+ private:
+  static void write_case(std::ostringstream& out, const api::CaseResult& c) {
+    out << "    <testcase name=\"" << xml(c.test_case.id) << "\" classname=\""
+        << xml(c.test_case.test_type) << "\" time=\"" << seconds(c.metrics.duration_s) << "\">\n";
+    if (c.verdict == api::verdict::failed) {
+      std::string details;
+      for (const auto& a : c.assertions)
+        if (a.passed && !*a.passed)
+          details += a.type + ": actual " + num(a.actual.value_or(0)) + ", expected " +
+                     a.condition + " " + num(a.value) + "\n";
+      for (const auto& t : c.failed_thresholds) details += "threshold " + t + "\n";
+      if (details.empty()) details = c.reason + "\n";
+      out << "      <failure type=\"performance\" message=\"" << xml(c.reason) << "\">"
+          << xml(details) << "</failure>\n";
+    } else if (c.verdict == api::verdict::error) {
+      out << "      <error type=\"could_not_run\" message=\"" << xml(c.reason) << "\">"
+          << xml(c.reason) << "</error>\n";
+    }
+    std::string summary;
+    for (const auto& [name, value] : key_metrics(c)) summary += name + "=" + value + "\n";
+    for (const auto& f : c.findings) {
+      const std::string value = f.value.is_string()   ? std::string(f.value.get_string())
+                                : f.value.is_number() ? num(f.value.to_number<double>())
+                                                      : "";
+      summary += "finding " + f.id + "=" + value + (f.unit.empty() ? "" : " " + f.unit) + "\n";
+    }
+    if (c.verdict == api::verdict::warning) summary += "warning: " + c.reason + "\n";
+    out << "      <system-out>" << xml(summary) << "</system-out>\n    </testcase>\n";
+  }
+
+  std::string path_ = "junit.xml";
+};
+
+}  // namespace
+
+PERF_AGENT_REPORTER_PLUGIN(JunitReporter, "junit", "1.0.0", "JUnit XML for CI systems (junit.xml)")
