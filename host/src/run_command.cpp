@@ -14,6 +14,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -77,6 +78,16 @@ void check_targets(plan::Plan& plan, const api::Settings& settings, bool quick) 
 
 }  // namespace
 
+// Each virtual user or open-model connection is a socket: raise the soft limit on open files to
+// the hard one, as a load generator needs.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int run_command(const CommandLine& cl) {
   auto settings = settings::resolve_settings(cl.settings_input);
   const auto run_thresholds = parse_thresholds(cl.thresholds);
@@ -135,6 +146,7 @@ int run_command(const CommandLine& cl) {
   if (test_ids.empty())
     for (const auto& [id, t] : types) test_ids.push_back(id);
 
+  raise_open_file_limit();
   exec::Executor executor(settings.threads);
   engine::EngineOptions engine_options;
   engine_options.timeout_s = settings.timeout_s;

@@ -47,8 +47,10 @@ api::LoadPattern pattern_or(const api::Settings& settings, const std::string& fa
 }
 
 json::object load_config(const api::LoadPattern& p, const api::Settings& s) {
+  // Patterns are capped by performance_max_users; users given explicitly (--users) are not.
+  const int users = p.name == "custom" ? p.users : std::min(p.users, s.max_users);
   json::object config{{"pattern", p.name},
-                      {"concurrent_users", std::min(p.users, s.max_users)},
+                      {"concurrent_users", users},
                       {"duration_seconds", p.duration_s},
                       {"ramp_up_seconds", p.ramp_up_s},
                       {"think_time", p.think_time_s},

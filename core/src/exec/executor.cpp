@@ -7,8 +7,10 @@ namespace perf::exec {
 Executor::Executor(int threads) {
   if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < threads; ++i) {
-    // Concurrency hint 1: each context is run by exactly one thread, so Asio can skip locking.
-    contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
+    // Each context is run by one thread and every socket is used only from its own context, so
+    // the reactor needs no locks; the scheduler keeps its lock because other threads post work.
+    contexts_.push_back(
+        std::make_unique<boost::asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
   }
   for (auto& context : contexts_) threads_.emplace_back([c = context.get()] { c->run(); });

@@ -9,7 +9,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 
 #include <algorithm>
 
@@ -125,14 +124,14 @@ std::uint32_t micros_between(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
-Connection::Connection(asio::any_io_executor executor, std::shared_ptr<const Target> target)
+Connection::Connection(Executor executor, std::shared_ptr<const Target> target)
     : executor_(std::move(executor)), target_(std::move(target)) {}
 
 Connection::~Connection() {
   close();
 }
 
-tcp::socket& Connection::socket() {
+Connection::Socket& Connection::socket() {
   return tls_ ? tls_->next_layer() : *plain_;
 }
 
@@ -181,7 +180,7 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
   if (target_->literal_endpoint) {
     endpoints.push_back(*target_->literal_endpoint);
   } else {
-    tcp::resolver resolver(executor_);
+    asio::ip::basic_resolver<tcp, Executor> resolver(executor_);
     auto results = co_await resolver.async_resolve(url.host, url.port, token);
     auto resolved = Clock::now();
     out.dns_us = micros_between(started, resolved);
@@ -254,10 +253,38 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     co_return;
   }
   ResponseSink sink(capture);
+  sink.eager(true);              // parse the body as it comes, in the same call
   sink.body_limit(boost::none);  // bodies are counted, never buffered
   sink.header_limit(64 * 1024);
   if (request.head) sink.skip(true);
-  const std::size_t consumed = co_await beast::http::async_read(stream, buffer_, sink, token);
+  // Parse what is buffered and read more until the message is complete: one read per chunk of
+  // bytes, no composed operation in between.
+  std::size_t consumed = 0;
+  for (;;) {
+    boost::system::error_code parse_ec;
+    const std::size_t used = sink.put(buffer_.data(), parse_ec);
+    buffer_.consume(used);
+    consumed += used;
+    if (sink.is_done()) break;
+    if (parse_ec && parse_ec != beast::http::error::need_more) {
+      ec = parse_ec;
+      break;
+    }
+    if (buffer_.size() > 0 && used == 0 && buffer_.capacity() - buffer_.size() == 0)
+      buffer_.reserve(buffer_.size() * 2);  // a header larger than the buffer
+    const std::size_t n = co_await stream.async_read_some(buffer_.prepare(16384), token);
+    buffer_.commit(n);
+    if (ec) {
+      if (ec == asio::error::eof) {
+        // A body delimited by the end of the connection ends here.
+        sink.put_eof(parse_ec);
+        ec = parse_ec;
+        if (!ec && sink.is_done()) break;
+        if (!ec) ec = beast::http::error::partial_message;
+      }
+      break;
+    }
+  }
   out.receive_us = micros_between(first_byte, Clock::now());
   out.bytes_in = consumed;
   if (ec) {

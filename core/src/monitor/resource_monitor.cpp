@@ -39,7 +39,7 @@ std::optional<double> prometheus_value(std::string_view text, std::string_view m
   return std::nullopt;
 }
 
-ResourceMonitor::ResourceMonitor(asio::any_io_executor executor, MonitorOptions options)
+ResourceMonitor::ResourceMonitor(asio::io_context::executor_type executor, MonitorOptions options)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       running_(std::make_shared<std::atomic<bool>>(false)) {

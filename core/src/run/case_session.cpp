@@ -56,7 +56,8 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
     }
   }
   auto ex = co_await asio::this_coro::executor;
-  if (!connection) connection = std::make_unique<http::Connection>(ex, target);
+  if (!connection)
+    connection = std::make_unique<http::Connection>(run_.executor.control().get_executor(), target);
   const auto prepared = http::PreparedRequest::make(request, target->url, !options.new_connection);
   http::Outcome outcome;
   http::Capture capture;

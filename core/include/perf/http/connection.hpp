@@ -8,6 +8,7 @@
 #include "perf/http/target.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -66,7 +67,13 @@ struct Capture {
 
 class Connection {
  public:
-  Connection(boost::asio::any_io_executor executor, std::shared_ptr<const Target> target);
+  // Sockets use the io_context's own executor type rather than the polymorphic any_io_executor:
+  // every asynchronous operation copies its executor, and the polymorphic copy showed up in
+  // profiles of the request path.
+  using Executor = boost::asio::io_context::executor_type;
+  using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
+  Connection(Executor executor, std::shared_ptr<const Target> target);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();
@@ -93,13 +100,13 @@ class Connection {
   template <class Stream>
   boost::asio::awaitable<void> transfer(Stream& stream, const PreparedRequest& request,
                                         Outcome& out, Capture* capture);
-  boost::asio::ip::tcp::socket& socket();
+  Socket& socket();
   ErrorKind classify(const boost::system::error_code& ec, bool connecting) const;
 
-  boost::asio::any_io_executor executor_;
+  Executor executor_;
   std::shared_ptr<const Target> target_;
-  std::optional<boost::asio::ip::tcp::socket> plain_;
-  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
+  std::optional<Socket> plain_;
+  std::optional<boost::asio::ssl::stream<Socket>> tls_;
   boost::beast::flat_buffer buffer_;  // (must persist between reads: may hold the next bytes)
   Clock::time_point deadline_ = Clock::time_point::max();
   bool busy_ = false;

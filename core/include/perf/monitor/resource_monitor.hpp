@@ -9,6 +9,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <atomic>
 #include <memory>
@@ -29,7 +30,7 @@ std::optional<double> prometheus_value(std::string_view text, std::string_view m
 
 class ResourceMonitor {
  public:
-  ResourceMonitor(boost::asio::any_io_executor executor, MonitorOptions options);
+  ResourceMonitor(boost::asio::io_context::executor_type executor, MonitorOptions options);
   ~ResourceMonitor();
 
   bool watches_target() const {
@@ -48,7 +49,7 @@ class ResourceMonitor {
  private:
   boost::asio::awaitable<void> loop();
 
-  boost::asio::any_io_executor executor_;
+  boost::asio::io_context::executor_type executor_;
   MonitorOptions options_;
   std::shared_ptr<const http::Target> metrics_target_;
   mutable std::mutex mutex_;
