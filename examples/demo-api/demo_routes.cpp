@@ -192,6 +192,29 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
                                      "&limit=" + std::to_string(limit) + ">; rel=\"next\"");
     co_return res;
   }
+  if (get && p.rfind("/items/", 0) == 0 && p != "/items/cursor") {
+    // One item by id: real ids are 1..1000 (the plan's example id is not; --data supplies them).
+    int id = 0;
+    try {
+      id = std::stoi(p.substr(7));
+    } catch (...) {
+    }
+    if (id < 1 || id > total_items)
+      co_return make(req, http::status::not_found,
+                     {{"error", "no such item"}, {"id", p.substr(7)}});
+    co_return make(req, http::status::ok, item(id));
+  }
+  if (get && p == "/secure") {
+    // Accepts a bearer token, or an API key in the query (as the spec's apiKey scheme says).
+    const bool bearer = req[http::field::authorization] == "Bearer demo-token";
+    const bool key = t.param("api_key") == "demo-key";
+    if (!bearer && !key) {
+      auto res = make(req, http::status::unauthorized, {{"error", "credentials required"}});
+      res.set(http::field::www_authenticate, "Bearer");
+      co_return res;
+    }
+    co_return make(req, http::status::ok, {{"message", bearer ? "hello bearer" : "hello key"}});
+  }
   if (get && p == "/items/cursor") {
     const int limit = t.int_param("limit", 10, 1, 100);
     const int after = t.int_param("cursor", 0, 0, total_items);

@@ -29,6 +29,10 @@ json::value read_json(const std::string& path) {
   return json::parse(s.str());
 }
 
+json::value read_json_text(const std::string& text) {
+  return json::parse(text);
+}
+
 int lines(const std::string& text) {
   int n = 0;
   for (char c : text) n += c == '\n';
@@ -220,6 +224,143 @@ BOOST_AUTO_TEST_CASE(an_unreachable_target_exits_3) {
                       "1", "--duration", "0.5", "--quiet"});
   BOOST_TEST(r.exit_code == 3);
   BOOST_TEST(r.err.find("connect_refused") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(credentials_go_where_the_spec_says) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  auto secure = [&](std::vector<std::string> extra, std::vector<std::string> env = {}) {
+    std::vector<std::string> argv = {perf::test::perf_agent(),
+                                     "run",
+                                     "--spec",
+                                     demo_spec(),
+                                     "--target",
+                                     demo.url(),
+                                     "--tests",
+                                     "response_time",
+                                     "--operation-id",
+                                     "getSecure",
+                                     "--quiet",
+                                     "--report",
+                                     "json:" + perf::test::temp_dir() + "/secure.json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const auto r = run(argv, env);
+    const auto doc = read_json(perf::test::temp_dir() + "/secure.json");
+    return std::make_pair(r.exit_code, doc.at("test_cases").at(0).at("metrics").at("status_codes"));
+  };
+  auto [none, none_codes] = secure({});
+  BOOST_TEST(none == 1);
+  BOOST_TEST(none_codes.as_object().contains("401"));
+  auto [bearer, bearer_codes] = secure({"--bearer-token", "demo-token"});
+  BOOST_TEST(bearer == 0);
+  BOOST_TEST(bearer_codes.at("200").as_int64() == 10);
+  // The spec's apiKey scheme is in the query, named api_key: the key goes there.
+  auto [key, key_codes] = secure({"--api-key", "api_key=demo-key"});
+  BOOST_TEST(key == 0);
+  BOOST_TEST(key_codes.at("200").as_int64() == 10);
+  auto [from_env, env_codes] = secure({}, {"PERF_AGENT_BEARER_TOKEN=demo-token"});
+  BOOST_TEST(from_env == 0);
+  // A header given with --header reaches every request too.
+  auto [header, header_codes] = secure({"--header", "Authorization: Bearer demo-token"});
+  BOOST_TEST(header == 0);
+}
+
+BOOST_AUTO_TEST_CASE(data_rows_supply_real_parameter_values) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto csv = perf::test::temp_dir() + "/ids.csv";
+  std::ofstream(csv) << "id\n5\n17\n999\n";
+  const auto report = perf::test::temp_dir() + "/data.json";
+  auto item = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {perf::test::perf_agent(),
+                                     "run",
+                                     "--spec",
+                                     demo_spec(),
+                                     "--target",
+                                     demo.url(),
+                                     "--tests",
+                                     "response_time",
+                                     "--operation-id",
+                                     "getItem",
+                                     "--quiet",
+                                     "--report",
+                                     "json:" + report};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run(argv).exit_code;
+  };
+  BOOST_TEST(item({}) == 1);  // the spec's example id 99999 does not exist: 404s
+  BOOST_TEST(item({"--data", csv}) == 0);
+  const auto doc = read_json(report);
+  const auto& requests = doc.at("test_cases").at(0).at("requests").as_array();
+  BOOST_REQUIRE(requests.size() == 3u);  // one per row, used round-robin
+  BOOST_TEST(requests[0].at("target").as_string() == "/items/5");
+  BOOST_TEST(requests[2].at("target").as_string() == "/items/999");
+  const auto json_rows = perf::test::temp_dir() + "/ids.json";
+  std::ofstream(json_rows) << R"([{"id": 7}, {"id": 8}])";
+  BOOST_TEST(item({"--data", json_rows}) == 0);
+  const auto bad = perf::test::temp_dir() + "/bad.csv";
+  std::ofstream(bad) << "id,name\n1\n";
+  const auto r = run({perf::test::perf_agent(), "plan", "--spec", demo_spec(), "--data", bad});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("bad.csv:2") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(selection_by_tag_operation_id_and_method) {
+  auto planned = [&](std::vector<std::string> extra) {
+    const auto path = perf::test::temp_dir() + "/selection.json";
+    std::vector<std::string> argv = {
+        perf::test::perf_agent(), "plan", "--spec", demo_spec(), "--tests",
+        "response_time",          "-o",   path,     "--quiet"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    BOOST_REQUIRE_EQUAL(run(argv).exit_code, 0);
+    std::set<std::string> endpoints;
+    const auto doc = read_json(path);
+    for (const auto& c : doc.at("test_cases").as_array())
+      endpoints.insert(std::string(c.at("endpoint").as_string()));
+    return endpoints;
+  };
+  BOOST_TEST((planned({"--tag", "caching"}) == std::set<std::string>{"/cached", "/uncached"}));
+  BOOST_TEST((planned({"--operation-id", "getFast", "--operation-id", "getSlow"}) ==
+              std::set<std::string>{"/fast", "/slow"}));
+  BOOST_TEST((planned({"--methods", "POST", "--allow-unsafe-methods"}) ==
+              std::set<std::string>{"/upload", "/upload/unlimited"}));
+  BOOST_TEST((planned({"--include-path", "/orders*", "--exclude-path", "*/flat"}) ==
+              std::set<std::string>{"/orders"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_plan_file_runs_unchanged) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto plan = perf::test::temp_dir() + "/replay-plan.json";
+  BOOST_REQUIRE_EQUAL(
+      run({perf::test::perf_agent(), "plan", "--spec", demo_spec(), "--tests", "response_time",
+           "--include-path", "/fast", "--include-path", "/cached", "-o", plan, "--quiet"})
+          .exit_code,
+      0);
+  const auto report = perf::test::temp_dir() + "/replay.json";
+  const auto r = run({perf::test::perf_agent(), "run", "--plan", plan, "--target", demo.url(),
+                      "--quiet", "--report", "json:" + report});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto plan_doc = read_json(plan);
+  const auto report_doc = read_json(report);
+  const auto& planned = plan_doc.at("test_cases").as_array();
+  const auto& ran = report_doc.at("test_cases").as_array();
+  BOOST_REQUIRE_EQUAL(planned.size(), ran.size());
+  for (std::size_t i = 0; i < ran.size(); ++i) {
+    BOOST_TEST(ran[i].at("id") == planned[i].at("id"));
+    BOOST_TEST(ran[i].at("requests") == planned[i].at("requests"));
+    BOOST_TEST(ran[i].at("metrics").at("total_requests").as_int64() == 10);
+  }
+  const auto broken = perf::test::temp_dir() + "/broken-plan.json";
+  std::ofstream(broken) << R"({"test_cases": [{"id": "x", "test_type": "response_time"}]})";
+  const auto b = run({perf::test::perf_agent(), "run", "--plan", broken, "--target", demo.url()});
+  BOOST_TEST(b.exit_code == 2);
+  BOOST_TEST(b.err.find("/test_cases/0/requests: missing") != std::string::npos, b.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_spec_without_operations_plans_nothing_and_says_why) {
+  const auto r = run({perf::test::perf_agent(), "plan", "--spec",
+                      perf::test::shared_dir() + "/specs/oai-v3.1-webhook-example.yaml"});
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(read_json_text(r.out).at("test_cases").as_array().empty());
+  BOOST_TEST(r.err.find("webhooks only") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,110 @@
+#include "nginx.hpp"
+
+#include "process.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace perf::test {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+namespace {
+bool port_open(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(std::uint16_t(port));
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return ok;
+}
+}  // namespace
+
+Nginx::Nginx(const std::string& server_body, const std::string& http_extra, bool tls,
+             const std::string& events)
+    : tls_(tls) {
+  static int counter = 0;
+  dir_ = temp_dir() + "/nginx" + std::to_string(++counter);
+  std::filesystem::create_directories(dir_ + "/logs");
+  port_ = free_port();
+  std::string listen = "listen 127.0.0.1:" + std::to_string(port_) + (tls ? " ssl" : "") + ";";
+  if (tls) {
+    certificate_ = dir_ + "/cert.pem";
+    const auto made = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                           dir_ + "/key.pem", "-out", certificate_, "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+    if (made.exit_code != 0)
+      throw std::runtime_error("openssl could not make a certificate: " + made.err);
+    listen += " ssl_certificate " + certificate_ + "; ssl_certificate_key " + dir_ + "/key.pem;";
+  }
+  std::ofstream(dir_ + "/nginx.conf")
+      << "worker_processes 1;\ndaemon off;\npid " << dir_ << "/nginx.pid;\nerror_log " << dir_
+      << "/logs/error.log warn;\nevents { " << events << " }\nhttp {\n  access_log off;\n"
+      << "  client_body_temp_path " << dir_ << "/body;\n  proxy_temp_path " << dir_ << "/proxy;\n"
+      << "  fastcgi_temp_path " << dir_ << "/fastcgi;\n  uwsgi_temp_path " << dir_ << "/uwsgi;\n"
+      << "  scgi_temp_path " << dir_ << "/scgi;\n"
+      << http_extra << "\n  server {\n    " << listen << "\n    root " << dir_ << "/html;\n"
+      << server_body << "\n  }\n}\n";
+  std::filesystem::create_directories(dir_ + "/html");
+  std::vector<std::string> argv = {"/usr/sbin/nginx", "-c", dir_ + "/nginx.conf", "-p", dir_};
+  std::vector<char*> c_argv;
+  for (auto& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, c_argv[0], nullptr, nullptr, c_argv.data(), environ) != 0)
+    throw std::runtime_error("cannot start nginx (install nginx-light: scripts/setup.sh)");
+  pid_ = pid;
+  for (int i = 0; i < 200; ++i) {
+    if (port_open(port_)) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      std::ifstream log(dir_ + "/logs/error.log");
+      std::string text((std::istreambuf_iterator<char>(log)), {});
+      throw std::runtime_error("nginx exited: " + text);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("nginx did not open its port");
+}
+
+Nginx::~Nginx() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGQUIT);
+  int status = 0;
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+}
+
+std::string Nginx::url() const {
+  return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
+}
+
+}  // namespace perf::test
