@@ -123,6 +123,44 @@ void conclude_case(api::CaseResult& result) {
   verdict::conclude(result, checks);
 }
 
+const json::object& options_for(const api::Settings& settings, std::string_view test_type) {
+  static const json::object empty;
+  const auto* v = settings.test_options.if_contains(test_type);
+  return v && v->is_object() ? v->as_object() : empty;
+}
+
+std::vector<double> number_list(const json::object& o, const char* key,
+                                std::vector<double> fallback) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_array() || v->as_array().empty()) return fallback;
+  std::vector<double> out;
+  for (const auto& e : v->as_array()) {
+    if (!e.is_number()) return fallback;
+    out.push_back(e.to_number<double>());
+  }
+  return out;
+}
+
+json::array to_array(const std::vector<double>& values) {
+  json::array a;
+  for (double v : values) a.emplace_back(v);
+  return a;
+}
+
+json::object chart(
+    const std::string& title, const std::string& x_label, const std::string& y_label,
+    const std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>>& series) {
+  json::array lines;
+  for (const auto& [name, points] : series) {
+    json::array pts;
+    for (const auto& [x, y] : points)
+      pts.push_back(json::array{std::round(x * 1000) / 1000, std::round(y * 1000) / 1000});
+    lines.push_back(json::object{{"name", name}, {"points", std::move(pts)}});
+  }
+  return json::object{
+      {"title", title}, {"x_label", x_label}, {"y_label", y_label}, {"series", std::move(lines)}};
+}
+
 api::Finding finding(std::string id, double value, std::string unit, std::string text) {
   const double rounded = std::round(value * 1000.0) / 1000.0;
   return {std::move(id), json::value(rounded), std::move(unit), std::move(text)};

@@ -37,6 +37,18 @@ double config_number(const boost::json::object& config, const char* key, double 
 // Finishes a case that ran phases: checks assertions and thresholds and sets the verdict.
 void conclude_case(api::CaseResult& result);
 
+// The config file's options for one test type (`test_options: {stress_test: {...}}`).
+const boost::json::object& options_for(const api::Settings& settings, std::string_view test_type);
+// A list of numbers from options or parameters, or `fallback` when absent or malformed.
+std::vector<double> number_list(const boost::json::object& o, const char* key,
+                                std::vector<double> fallback);
+boost::json::array to_array(const std::vector<double>& values);
+
+// A chart for the HTML report: {"title","x_label","y_label","series":[{"name","points"}]}.
+boost::json::object chart(
+    const std::string& title, const std::string& x_label, const std::string& y_label,
+    const std::vector<std::pair<std::string, std::vector<std::pair<double, double>>>>& series);
+
 // A finding with a rounded number.
 api::Finding finding(std::string id, double value, std::string unit, std::string text);
 

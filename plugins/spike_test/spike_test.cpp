@@ -1,0 +1,153 @@
+// spike_test: baseline → spike → recovery in one continuous run. Measures errors and p95 during
+// the spike, and how long after it p95 takes to come back within a tolerance of the baseline
+// (recovery_time_s), or says it did not recover.
+#include "perf/analysis/fits.hpp"
+#include "perf/api/plugin.hpp"
+#include "perf/cases/case_builder.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+namespace {
+
+using namespace perf;
+
+class SpikeTest final : public api::TestType {
+ public:
+  api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    api::PlanOutput out;
+    const auto& s = context.settings;
+    const auto& o = cases::options_for(s, "spike_test");
+    const auto pattern = cases::pattern_or(s, "spike_test");
+    for (const auto& op : model.operations) {
+      auto c = cases::make_case("spike_test", op, "", "Spike test for " + op.method + " " + op.path,
+                                context);
+      c.performance_config = boost::json::object{
+          {"baseline_users",
+           cases::config_number(o, "baseline_users", std::max(1, pattern.users / 10))},
+          {"spike_users", cases::config_number(o, "spike_users", pattern.users)},
+          {"baseline_seconds", cases::config_number(o, "baseline_duration", 30)},
+          {"spike_seconds", cases::config_number(o, "spike_duration", pattern.duration_s)},
+          {"ramp_up_seconds", cases::config_number(o, "ramp_up", pattern.ramp_up_s)},
+          {"recovery_seconds", cases::config_number(o, "recovery_duration", 60)},
+          {"think_time", cases::config_number(o, "think_time", pattern.think_time_s)},
+          {"timeout", s.timeout_s}};
+      c.parameters = boost::json::object{
+          {"recovery_tolerance", cases::config_number(o, "recovery_tolerance", 0.5)}};
+      out.cases.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {
+    const auto& s = session.settings();
+    const auto& cfg = c.performance_config;
+    api::CaseResult result;
+    result.test_case = c;
+    const double base = cases::config_number(cfg, "baseline_users", 10);
+    const double spike = cases::config_number(cfg, "spike_users", 100);
+    const double baseline_s = s.scaled(cases::config_number(cfg, "baseline_seconds", 30));
+    const double ramp_s = std::max(0.1, s.scaled(cases::config_number(cfg, "ramp_up_seconds", 5)));
+    const double spike_s = s.scaled(cases::config_number(cfg, "spike_seconds", 60));
+    const double recovery_s = s.scaled(cases::config_number(cfg, "recovery_seconds", 60));
+    const double tolerance = cases::config_number(c.parameters, "recovery_tolerance", 0.5);
+    api::Phase phase;
+    phase.name = "spike";
+    phase.requests = c.requests;
+    phase.base_url = c.base_url;
+    phase.think_time_s = cases::config_number(cfg, "think_time", 0.1);
+    phase.timeout_s = cases::config_number(cfg, "timeout", s.timeout_s);
+    phase.stages = {{0.01, base},     {baseline_s, base}, {ramp_s, spike},
+                    {spike_s, spike}, {0.01, base},       {recovery_s, base}};
+    const double spike_start = baseline_s, spike_end = baseline_s + ramp_s + spike_s,
+                 recovery_start = spike_end;
+    auto measured = co_await session.load(std::move(phase));
+    result.metrics = std::move(measured.metrics);
+    result.interrupted = measured.interrupted;
+    const auto& points = result.metrics.intervals;
+
+    std::vector<double> baseline_p95;
+    std::uint64_t spike_requests = 0, spike_errors = 0;
+    double spike_p95 = 0;
+    for (const auto& p : points) {
+      if (p.t_s <= spike_start && p.requests > 0) baseline_p95.push_back(p.p95_ms);
+      if (p.t_s > spike_start && p.t_s <= spike_end + 0.5) {
+        spike_requests += p.requests;
+        spike_errors += p.errors;
+        spike_p95 = std::max(spike_p95, p.p95_ms);
+      }
+    }
+    const double base_p95 = analysis::median(baseline_p95);
+    const double spike_error_rate =
+        spike_requests ? 100.0 * double(spike_errors) / double(spike_requests) : 0;
+    // Recovered at the start of the first recovery interval whose p95 is back within the
+    // tolerance of the baseline (1 ms of slack for very fast endpoints) with errors under the
+    // limit.
+    std::optional<double> recovery_time;
+    double previous_t = 0;
+    for (const auto& p : points) {
+      const double start = previous_t;
+      previous_t = p.t_s;
+      if (start < recovery_start - 1e-6 || p.requests == 0) continue;
+      const double errors = 100.0 * double(p.errors) / double(p.requests);
+      if (p.p95_ms <= base_p95 * (1 + tolerance) + 1.0 && errors <= s.error_threshold_percent) {
+        recovery_time = std::max(0.0, start - recovery_start);
+        break;
+      }
+    }
+    result.findings.push_back(cases::finding("baseline_p95_ms", base_p95, "ms",
+                                             "median per-second p95 before the spike"));
+    result.findings.push_back(
+        cases::finding("spike_p95_ms", spike_p95, "ms", "worst per-second p95 during the spike"));
+    result.findings.push_back(cases::finding("spike_error_rate", spike_error_rate, "%",
+                                             "failed requests during the spike"));
+    if (recovery_time)
+      result.findings.push_back(
+          cases::finding("recovery_time_s", *recovery_time, "s",
+                         "after the spike until p95 was back near the baseline"));
+    else
+      result.findings.push_back(
+          {"recovery_time_s", nullptr, "s", "did not recover within the recovery phase"});
+    std::vector<std::pair<double, double>> p95_series, err_series, users_series;
+    for (const auto& p : points) {
+      p95_series.emplace_back(p.t_s, p.p95_ms);
+      err_series.emplace_back(p.t_s, p.errors_per_s);
+      users_series.emplace_back(p.t_s, p.target);
+    }
+    result.charts["spike_phases"] =
+        cases::chart("Spike phases", "seconds", "value",
+                     {{"users", users_series}, {"p95 ms", p95_series}, {"errors/s", err_series}});
+    char reason[200];
+    if (result.metrics.total_requests == 0 || baseline_p95.empty()) {
+      result.verdict = "error";
+      result.reason = "no baseline measured (is the baseline phase at least a second long?)";
+    } else if (!recovery_time) {
+      result.verdict = "failed";
+      std::snprintf(reason, sizeof reason,
+                    "did not recover: p95 stayed above %.1f ms after the spike",
+                    base_p95 * (1 + tolerance));
+      result.reason = reason;
+    } else if (spike_error_rate > s.error_threshold_percent) {
+      result.verdict = "failed";
+      std::snprintf(reason, sizeof reason,
+                    "%.1f %% errors during the spike (limit %.1f %%); recovered in %.1f s",
+                    spike_error_rate, s.error_threshold_percent, *recovery_time);
+      result.reason = reason;
+    } else {
+      result.verdict = "passed";
+      std::snprintf(reason, sizeof reason,
+                    "held the spike (%.1f %% errors) and recovered in %.1f s", spike_error_rate,
+                    *recovery_time);
+      result.reason = reason;
+    }
+    co_return result;
+  }
+};
+
+}  // namespace
+
+PERF_AGENT_TEST_TYPE_PLUGIN(
+    SpikeTest, "spike_test", "1.0.0",
+    "Baseline, sudden spike, recovery: errors in the spike and time to recover")
