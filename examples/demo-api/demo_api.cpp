@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstring>
 #include <iostream>
@@ -49,6 +50,16 @@ asio::awaitable<void> serve(tcp::socket socket, demo::Routes& routes) {
       res.keep_alive(false);
       res.prepare_payload();
       co_await http::async_write(stream, res, token);
+      // Lingering close, as nginx does: read and drop what the client is still sending, so the
+      // 413 is not lost to a connection reset.
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      stream.expires_after(std::chrono::seconds(2));
+      std::array<char, 65536> sink;
+      for (std::size_t drained = 0; drained < (64u << 20);) {
+        const std::size_t n = co_await stream.async_read_some(asio::buffer(sink), token);
+        if (ec) break;
+        drained += n;
+      }
       break;
     }
     parser.body_limit(limit);

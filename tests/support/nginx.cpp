@@ -60,15 +60,26 @@ Nginx::Nginx(const std::string& server_body, const std::string& http_extra, bool
       throw std::runtime_error("openssl could not make a certificate: " + made.err);
     listen += " ssl_certificate " + certificate_ + "; ssl_certificate_key " + dir_ + "/key.pem;";
   }
+  auto expand = [&](std::string text) {
+    for (auto at = text.find("@DIR@"); at != std::string::npos; at = text.find("@DIR@"))
+      text.replace(at, 5, dir_);
+    return text;
+  };
   std::ofstream(dir_ + "/nginx.conf")
       << "worker_processes 1;\ndaemon off;\npid " << dir_ << "/nginx.pid;\nerror_log " << dir_
       << "/logs/error.log warn;\nevents { " << events << " }\nhttp {\n  access_log off;\n"
       << "  client_body_temp_path " << dir_ << "/body;\n  proxy_temp_path " << dir_ << "/proxy;\n"
       << "  fastcgi_temp_path " << dir_ << "/fastcgi;\n  uwsgi_temp_path " << dir_ << "/uwsgi;\n"
       << "  scgi_temp_path " << dir_ << "/scgi;\n"
-      << http_extra << "\n  server {\n    " << listen << "\n    root " << dir_ << "/html;\n"
-      << server_body << "\n  }\n}\n";
+      << expand(http_extra) << "\n  server {\n    " << listen << "\n    root " << dir_ << "/html;\n"
+      << expand(server_body) << "\n  }\n}\n";
   std::filesystem::create_directories(dir_ + "/html");
+  // nginx's workers run as an unprivileged user: they must be able to read what they serve.
+  for (const auto& path : {temp_dir(), dir_, dir_ + "/html"})
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                  std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                  std::filesystem::perms::others_exec);
   std::vector<std::string> argv = {"/usr/sbin/nginx", "-c", dir_ + "/nginx.conf", "-p", dir_};
   std::vector<char*> c_argv;
   for (auto& a : argv) c_argv.push_back(a.data());

@@ -11,7 +11,8 @@ int free_port();
 class Nginx {
  public:
   // `server_body` goes inside `server { listen 127.0.0.1:PORT[ ssl]; ... }`; `http_extra` into
-  // the http block (limit_req_zone, upstreams, ...); `events` into the events block.
+  // the http block (limit_req_zone, upstreams, ...); `events` into the events block. "@DIR@" in
+  // either stands for its folder (html/ inside it is the root).
   Nginx(const std::string& server_body, const std::string& http_extra = "", bool tls = false,
         const std::string& events = "worker_connections 1024;");
   ~Nginx();

@@ -10,6 +10,7 @@ void Recorder::drain_into(metrics::RunMetrics& into) {
   into.bytes_received += bytes_in;
   into.bytes_sent += bytes_out;
   into.dropped_iterations += dropped;
+  into.retried_requests += retried;
   into.timing.merge(timing);
   for (std::size_t code = 0; code < status.size(); ++code)
     if (status[code]) into.status_codes[int(code)] += status[code];
@@ -17,7 +18,7 @@ void Recorder::drain_into(metrics::RunMetrics& into) {
     if (errors[kind])
       into.errors[std::string(http::to_string(http::ErrorKind(kind)))] += errors[kind];
   latency.reset();
-  requests = successful = failed = bytes_in = bytes_out = dropped = 0;
+  requests = successful = failed = bytes_in = bytes_out = dropped = retried = 0;
   status.fill(0);
   errors.fill(0);
   timing = metrics::TimingSums{};

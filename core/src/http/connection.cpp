@@ -236,8 +236,14 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   const auto sent = Clock::now();
   out.send_us = micros_between(start, sent);
   if (ec) {
-    out.error = classify(ec, false);
-    co_return;
+    // A server may answer before it has read the whole body (413 Payload Too Large) and close:
+    // the write fails, but the answer can be waiting in the socket. Read it if it is there.
+    boost::system::error_code ignored;
+    if (timed_out_ || aborted_ || socket().available(ignored) == 0) {
+      out.error = classify(ec, false);
+      co_return;
+    }
+    ec.clear();
   }
   out.bytes_out = request.bytes.size();
   // The first read marks the first byte (time to first byte); the parser then reads the rest.
@@ -301,8 +307,10 @@ asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outco
                                            Capture* capture) {
   busy_ = true;
   timed_out_ = aborted_ = false;
+  bool retried = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
     out = Outcome{};
+    out.retried = retried;
     if (capture) {
       capture->headers.clear();
       capture->body.clear();
@@ -321,6 +329,7 @@ asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outco
                        out.wait_us < 1'000'000 && !timed_out_ && !aborted_;
     if (out.error != ErrorKind::none || !out.keep_alive) close();
     if (!stale) break;
+    retried = true;
   }
   busy_ = false;
 }

@@ -29,6 +29,7 @@ void RunMetrics::add_counts(const RunMetrics& later) {
   bytes_received += later.bytes_received;
   bytes_sent += later.bytes_sent;
   dropped_iterations += later.dropped_iterations;
+  retried_requests += later.retried_requests;
   timing.merge(later.timing);
 }
 
@@ -114,6 +115,7 @@ json::object RunMetrics::to_json() const {
   o["bytes_received"] = bytes_received;
   o["bytes_sent"] = bytes_sent;
   o["dropped_iterations"] = dropped_iterations;
+  o["retried_requests"] = retried_requests;
   o["timing"] =
       json::object{{"dns", round3(avg_ms(timing.dns_us, timing.requests))},
                    {"connect", round3(avg_ms(timing.connect_us, timing.requests))},
@@ -151,6 +153,7 @@ RunMetrics RunMetrics::from_json(const json::object& o) {
   m.bytes_received = count_or(o, "bytes_received");
   m.bytes_sent = count_or(o, "bytes_sent");
   m.dropped_iterations = count_or(o, "dropped_iterations");
+  m.retried_requests = count_or(o, "retried_requests");
   if (const auto* t = o.if_contains("timing"); t && t->is_object()) {
     const auto& to = t->as_object();
     m.timing.requests = count_or(to, "requests");

@@ -18,6 +18,7 @@ struct Recorder {
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::uint64_t dropped = 0;
+  std::uint64_t retried = 0;
   std::array<std::uint64_t, 600> status{};  // by code; codes >= 600 are counted at 599
   std::array<std::uint64_t, http::error_kind_count> errors{};
   metrics::TimingSums timing;
@@ -25,6 +26,7 @@ struct Recorder {
   void record(const http::Outcome& outcome, std::uint64_t latency_us) noexcept {
     if (outcome.error == http::ErrorKind::aborted) return;
     ++requests;
+    retried += outcome.retried;
     if (outcome.error != http::ErrorKind::none) {
       ++failed;
       ++errors[std::size_t(outcome.error)];

@@ -54,6 +54,7 @@ struct Outcome {
   std::uint64_t bytes_in = 0, bytes_out = 0;
   bool reused = false;      // sent on a connection that was already open
   bool keep_alive = false;  // the connection may carry the next request
+  bool retried = false;     // the kept-alive connection had been closed: sent again on a new one
 };
 
 // For probes: headers and the start of the body.

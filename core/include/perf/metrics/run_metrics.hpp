@@ -47,6 +47,7 @@ struct RunMetrics {
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
   std::uint64_t dropped_iterations = 0;  // open model: arrivals with no free connection
+  std::uint64_t retried_requests = 0;    // sent again because the kept-alive connection was closed
   TimingSums timing;
   double duration_s = 0;  // wall time the load ran (sum over sequential phases)
   std::int64_t start_unix_ms = 0;
