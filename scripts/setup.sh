@@ -22,3 +22,17 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# json-server for the pagination and search tests, pinned by tests/fixtures/json-server's lock file.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs and npm"
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+fixture=tests/fixtures/json-server
+if [ ! -x "$fixture/node_modules/.bin/json-server" ] || [ "$fixture/package-lock.json" -nt "$fixture/node_modules" ]; then
+  echo "setup: installing json-server (npm ci)"
+  (cd "$fixture" && npm ci --no-audit --no-fund --silent)
+fi

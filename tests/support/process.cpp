@@ -1,8 +1,10 @@
 #include "process.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +133,32 @@ Server::Server(const std::vector<std::string>& argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error("server " + argv[0] + " did not say where it listens");
+}
+
+Server::Server(const std::vector<std::string>& argv, int port) {
+  static int counter = 0;
+  const std::string base = temp_dir() + "/waited" + std::to_string(++counter);
+  pid_ = spawn(argv, {}, base + ".out", base + ".err");
+  url_ = "http://127.0.0.1:" + std::to_string(port);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(std::uint16_t(port));
+    const bool open = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    if (open) return;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("server " + argv[0] + " exited: " + slurp(base + ".err") +
+                               slurp(base + ".out"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("server " + argv[0] + " did not open port " + std::to_string(port));
 }
 
 Server::~Server() {

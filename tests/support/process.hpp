@@ -25,6 +25,8 @@ class Server {
  public:
   // Starts the program and waits (up to 10 s) for its "listening on URL" line.
   explicit Server(const std::vector<std::string>& argv);
+  // For servers that do not say where they listen: waits until 127.0.0.1:port accepts.
+  Server(const std::vector<std::string>& argv, int port);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

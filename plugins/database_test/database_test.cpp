@@ -1,0 +1,148 @@
+// database_test: for list operations with a size parameter (limit, per_page, page_size, ...) or
+// an expansion parameter (expand, include, embed): latency against the number of items
+// returned, a robust linear fit (Theil–Sen) giving per_item_ms, and n_plus_one_suspected when
+// that cost is above a limit and the fit is good. Server-Timing (db;dur=) and X-Query-Count
+// style headers are read and reported when present.
+#include "perf/analysis/fits.hpp"
+#include "perf/api/plugin.hpp"
+#include "perf/cases/case_builder.hpp"
+#include "perf/cases/response_items.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <regex>
+
+namespace {
+
+using namespace perf;
+
+std::optional<double> db_duration(const std::string& server_timing) {
+  static const std::regex db(R"((?:^|,)\s*(?:db|database|sql)[^,]*?;\s*dur=([0-9.]+))");
+  std::smatch m;
+  if (std::regex_search(server_timing, m, db)) return std::stod(m[1]);
+  return std::nullopt;
+}
+
+class DatabaseTest final : public api::TestType {
+ public:
+  api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    api::PlanOutput out;
+    const auto& o = cases::options_for(context.settings, "database_test");
+    for (const auto& op : model.operations) {
+      if (op.method != "GET") continue;
+      std::string size_param, expand_param;
+      double maximum = 100;
+      for (const auto& p : op.parameters) {
+        if (p.location != "query") continue;
+        for (const char* n : {"limit", "per_page", "page_size", "pageSize", "_limit", "size",
+                              "count", "max_results"})
+          if (p.name == n && size_param.empty()) {
+            size_param = p.name;
+            if (const auto* s = p.schema.if_object())
+              if (const auto* m = s->if_contains("maximum"); m && m->is_number())
+                maximum = m->to_number<double>();
+          }
+        for (const char* n :
+             {"expand", "include", "embed", "_embed", "_expand", "with", "populate"})
+          if (p.name == n && expand_param.empty()) expand_param = p.name;
+      }
+      if (size_param.empty()) {
+        out.skipped.push_back(
+            {op.method, op.path, "no size parameter to vary the number of items"});
+        continue;
+      }
+      std::vector<double> sizes;
+      for (double n : cases::number_list(o, "sizes", {1, 5, 10, 20, 35, 50, 75, 100}))
+        if (n <= maximum) sizes.push_back(n);
+      auto c =
+          cases::make_case("database_test", op, "", "Per-item cost (N+1) of " + op.path, context);
+      c.requests = {context.requests.request_with(op, {})};
+      c.parameters = boost::json::object{
+          {"size_param", size_param},
+          {"expand_param", expand_param},
+          {"sizes", cases::to_array(sizes)},
+          {"samples", cases::config_number(o, "samples", 5)},
+          {"per_item_limit_ms", cases::config_number(o, "per_item_limit_ms", 0.5)},
+          {"min_r_squared", cases::config_number(o, "min_r_squared", 0.8)}};
+      out.cases.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {
+    api::CaseResult result;
+    result.test_case = c;
+    const auto& p = c.parameters;
+    const std::string size_param(p.at("size_param").as_string());
+    const int samples = int(cases::config_number(p, "samples", 5));
+    api::ProbeOptions probe;
+    probe.capture_body_bytes = 8 << 20;
+    std::vector<analysis::Point> latency, db_time, queries;
+    for (double n : cases::number_list(p, "sizes", {1, 10, 50})) {
+      if (session.stop_requested()) break;
+      auto request = c.requests.front();
+      request.target = cases::with_query(request.target, size_param, std::to_string(int(n)));
+      std::vector<double> ms, db, qc;
+      std::size_t items = 0;
+      for (int k = 0; k < samples; ++k) {
+        const auto e = co_await session.send(request, probe);
+        if (!e.ok() || e.status >= 400) continue;
+        ms.push_back(e.timing.total_ms);
+        items = cases::read_page(e).items.size();
+        if (auto d = db_duration(e.header("Server-Timing"))) db.push_back(*d);
+        for (const char* h : {"X-Query-Count", "X-DB-Query-Count", "X-Queries"})
+          if (!e.header(h).empty()) qc.push_back(std::stod(e.header(h)));
+      }
+      if (ms.empty() || items == 0) continue;
+      latency.push_back({double(items), analysis::median(ms)});
+      if (!db.empty()) db_time.push_back({double(items), analysis::median(db)});
+      if (!qc.empty()) queries.push_back({double(items), analysis::median(qc)});
+    }
+    const auto fit = analysis::theil_sen(latency);
+    const auto ls = analysis::least_squares(latency);
+    if (!fit || latency.size() < 3) {
+      result.verdict = "warning";
+      result.reason = "cannot decide: fewer than three sizes returned items (" +
+                      std::to_string(latency.size()) + ")";
+      co_return result;
+    }
+    const double limit = cases::config_number(p, "per_item_limit_ms", 0.5);
+    const double r2 = ls ? ls->r_squared : 0;
+    const bool good_fit = r2 >= cases::config_number(p, "min_r_squared", 0.8);
+    const bool suspected = fit->slope > limit && good_fit;
+    result.findings.push_back(cases::finding("per_item_ms", fit->slope, "ms",
+                                             "extra latency per returned item (Theil–Sen)"));
+    result.findings.push_back(
+        cases::finding("fixed_ms", fit->intercept, "ms", "latency with no items"));
+    result.findings.push_back(
+        cases::finding("fit_r_squared", r2, "", "how well a line explains latency by items"));
+    result.findings.push_back(cases::finding("n_plus_one_suspected", suspected ? 1 : 0, "",
+                                             suspected ? "latency grows per item beyond the limit"
+                                                       : "no per-item growth beyond the limit"));
+    if (const auto db = analysis::theil_sen(db_time))
+      result.findings.push_back(
+          cases::finding("db_ms_per_item", db->slope, "ms", "Server-Timing db duration per item"));
+    if (const auto q = analysis::theil_sen(queries))
+      result.findings.push_back(
+          cases::finding("queries_per_item", q->slope, "queries", "X-Query-Count growth per item"));
+    std::vector<std::pair<double, double>> measured, model;
+    for (const auto& q : latency) {
+      measured.emplace_back(q.x, q.y);
+      model.emplace_back(q.x, fit->intercept + fit->slope * q.x);
+    }
+    result.charts["latency_by_items"] = cases::chart("Latency by items returned", "items", "ms",
+                                                     {{"measured", measured}, {"fit", model}});
+    char reason[200];
+    std::snprintf(reason, sizeof reason, "%.3f ms per item (limit %.2f), fit r² %.2f", fit->slope,
+                  limit, r2);
+    result.reason = std::string(suspected ? "N+1 suspected: " : "") + reason;
+    result.verdict = suspected ? "failed" : "passed";
+    co_return result;
+  }
+};
+
+}  // namespace
+
+PERF_AGENT_TEST_TYPE_PLUGIN(DatabaseTest, "database_test", "1.0.0",
+                            "Latency against items returned: per-item cost and N+1 suspicion")

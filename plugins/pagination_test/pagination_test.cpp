@@ -1,0 +1,224 @@
+// pagination_test: for list operations with paging parameters (page/per_page, limit/offset,
+// cursor/after, _page/_limit, _start/_end, page[number]/page[size]) or cursor links: latency of
+// the first page against a deep one, the cost of bigger pages, and a walk over consecutive pages
+// of a stable list counting duplicate and missing items.
+#include "perf/analysis/fits.hpp"
+#include "perf/api/plugin.hpp"
+#include "perf/cases/case_builder.hpp"
+#include "perf/cases/response_items.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <set>
+
+namespace {
+
+using namespace perf;
+
+std::string find_param(const api::Operation& op, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    for (const auto& p : op.parameters)
+      if (p.location == "query" && p.name == n) return p.name;
+  return "";
+}
+
+class PaginationTest final : public api::TestType {
+ public:
+  api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    api::PlanOutput out;
+    const auto& o = cases::options_for(context.settings, "pagination_test");
+    for (const auto& op : model.operations) {
+      if (op.method != "GET") continue;
+      const std::string page =
+          find_param(op, {"page", "_page", "page[number]", "pageNumber", "page_number"});
+      const std::string offset = find_param(op, {"offset", "_start", "start", "skip"});
+      const std::string cursor =
+          find_param(op, {"cursor", "after", "page_token", "pageToken", "starting_after", "next"});
+      const std::string size = find_param(op, {"per_page", "limit", "_limit", "page_size",
+                                               "pageSize", "size", "page[size]", "count"});
+      if (page.empty() && offset.empty() && cursor.empty()) {
+        out.skipped.push_back({op.method, op.path, "no page, offset or cursor parameter"});
+        continue;
+      }
+      auto c = cases::make_case("pagination_test", op, "", "Pagination of " + op.path, context);
+      c.requests = {context.requests.request_with(op, {})};
+      const std::string kind = !cursor.empty() ? "cursor" : !page.empty() ? "page" : "offset";
+      c.parameters =
+          boost::json::object{{"kind", kind},
+                              {"page_param", page},
+                              {"offset_param", offset},
+                              {"cursor_param", cursor},
+                              {"size_param", size},
+                              {"page_size", cases::config_number(o, "page_size", 10)},
+                              {"large_page_size", cases::config_number(o, "large_page_size", 100)},
+                              {"max_pages", cases::config_number(o, "max_pages", 50)},
+                              {"deep_page", cases::config_number(o, "deep_page", 100)},
+                              {"samples", cases::config_number(o, "samples", 7)},
+                              {"max_slowdown", cases::config_number(o, "max_slowdown", 3)}};
+      out.cases.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {
+    api::CaseResult result;
+    result.test_case = c;
+    const auto& p = c.parameters;
+    auto text = [&](const char* key) {
+      const auto* v = p.if_contains(key);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    const std::string kind = text("kind"), page_param = text("page_param"),
+                      offset_param = text("offset_param"), cursor_param = text("cursor_param"),
+                      size_param = text("size_param");
+    const int size = int(cases::config_number(p, "page_size", 10));
+    const int samples = int(cases::config_number(p, "samples", 7));
+    api::ProbeOptions probe;
+    probe.capture_body_bytes = 8 << 20;
+    auto target_for = [&](int page_number, int page_size) {
+      std::string t = c.requests.front().target;
+      if (!cursor_param.empty()) t = cases::without_query(t, cursor_param);
+      if (!size_param.empty()) t = cases::with_query(t, size_param, std::to_string(page_size));
+      if (!page_param.empty())
+        t = cases::with_query(t, page_param, std::to_string(page_number));
+      else if (!offset_param.empty())
+        t = cases::with_query(t, offset_param, std::to_string((page_number - 1) * page_size));
+      return t;
+    };
+    auto timed =
+        [&](std::string target) -> boost::asio::awaitable<std::pair<double, api::Exchange>> {
+      auto request = c.requests.front();
+      request.target = std::move(target);
+      std::vector<double> ms;
+      api::Exchange last;
+      for (int i = 0; i < samples; ++i) {
+        last = co_await session.send(request, probe);
+        if (!last.ok()) break;
+        ms.push_back(last.timing.total_ms);
+      }
+      co_return std::make_pair(analysis::median(ms), last);
+    };
+
+    // 1. The walk: consecutive pages of a stable list.
+    std::set<std::string> seen;
+    int duplicates = 0, missing = 0, pages = 0;
+    std::size_t items_seen = 0;
+    std::uint64_t bytes = 0;
+    std::optional<double> total;
+    auto request = c.requests.front();
+    request.target = target_for(1, size);
+    const int max_pages = int(cases::config_number(p, "max_pages", 50));
+    bool reached_end = false;
+    for (; pages < max_pages && !session.stop_requested(); ++pages) {
+      const auto e = co_await session.send(request, probe);
+      if (!e.ok() || e.status >= 400) {
+        result.verdict = "error";
+        result.reason = "page " + std::to_string(pages + 1) +
+                        " failed: " + (e.ok() ? "HTTP " + std::to_string(e.status) : e.error);
+        co_return result;
+      }
+      const auto page = cases::read_page(e);
+      if (!page.parsed) {
+        result.verdict = "warning";
+        result.reason = "cannot decide: the list response is not JSON";
+        co_return result;
+      }
+      if (page.total) total = page.total;
+      bytes += e.body_bytes;
+      for (const auto& item : page.items) {
+        ++items_seen;
+        if (!seen.insert(cases::item_key(item)).second) ++duplicates;
+      }
+      const bool last = page.items.empty() || (kind != "cursor" && int(page.items.size()) < size) ||
+                        (total && double(items_seen) >= *total);
+      if (!last && kind != "cursor" && int(page.items.size()) < size)
+        missing += size - int(page.items.size());
+      if (last) {
+        reached_end = true;
+        ++pages;
+        break;
+      }
+      // Next page: a Link rel="next" wins, then a cursor from the body, then the next number.
+      if (page.next_link)
+        request.target = *page.next_link;
+      else if (kind == "cursor" && page.next_cursor && !cursor_param.empty())
+        request.target = cases::with_query(request.target, cursor_param, *page.next_cursor);
+      else if (kind == "cursor") {
+        reached_end = true;
+        ++pages;
+        break;
+      } else
+        request.target = target_for(pages + 2, size);
+    }
+    if (total && reached_end) missing = std::max(missing, int(*total) - int(seen.size()));
+    result.findings.push_back(
+        cases::finding("pages_walked", pages, "pages",
+                       reached_end ? "walked to the end of the list" : "stopped at max_pages"));
+    result.findings.push_back(
+        cases::finding("duplicate_items", duplicates, "items", "items seen on more than one page"));
+    result.findings.push_back(cases::finding(
+        "missing_items", missing, "items",
+        total ? "items the total promised but no page returned" : "gaps in full pages"));
+    if (items_seen)
+      result.findings.push_back(cases::finding("bytes_per_item", double(bytes) / double(items_seen),
+                                               "bytes", "response bytes per item"));
+
+    // 2. First page against a deep one (page and offset paging: deep pages are addressable).
+    std::optional<double> slowdown;
+    if (kind != "cursor") {
+      int deep = int(cases::config_number(p, "deep_page", 100));
+      if (total) deep = std::max(1, std::min(deep, int(*total / size)));
+      const auto [first_ms, first] = co_await timed(target_for(1, size));
+      const auto [deep_ms, deep_e] = co_await timed(target_for(deep, size));
+      if (first_ms > 0 && deep_ms > 0) {
+        slowdown = deep_ms / first_ms;
+        result.findings.push_back(
+            cases::finding("first_page_ms", first_ms, "ms", "median latency of page 1"));
+        result.findings.push_back(cases::finding("deep_page_ms", deep_ms, "ms",
+                                                 "median latency of page " + std::to_string(deep)));
+        result.findings.push_back(cases::finding("deep_page_slowdown", *slowdown, "x",
+                                                 "deep page latency over first page latency"));
+      }
+    } else {
+      result.findings.push_back({"deep_page_slowdown", nullptr, "x",
+                                 "cursor paging: deep pages are reached only by walking"});
+    }
+    // 3. Page size: small against large pages.
+    if (!size_param.empty()) {
+      const int large = int(cases::config_number(p, "large_page_size", 100));
+      const auto [small_ms, s_e] = co_await timed(target_for(1, size));
+      const auto [large_ms, l_e] = co_await timed(target_for(1, large));
+      result.findings.push_back(cases::finding("page_size_" + std::to_string(size) + "_ms",
+                                               small_ms, "ms", "median latency"));
+      result.findings.push_back(cases::finding("page_size_" + std::to_string(large) + "_ms",
+                                               large_ms, "ms", "median latency"));
+    }
+    char reason[200];
+    const double max_slowdown = cases::config_number(p, "max_slowdown", 3);
+    if (duplicates || missing) {
+      result.verdict = "failed";
+      std::snprintf(reason, sizeof reason,
+                    "inconsistent pages: %d duplicate and %d missing items over %d pages",
+                    duplicates, missing, pages);
+    } else if (slowdown && *slowdown > max_slowdown) {
+      result.verdict = "warning";
+      std::snprintf(reason, sizeof reason,
+                    "deep pages are %.1fx slower than the first (limit %.1fx)", *slowdown,
+                    max_slowdown);
+    } else {
+      result.verdict = "passed";
+      std::snprintf(
+          reason, sizeof reason, "%d pages, no duplicates or gaps%s", pages,
+          slowdown ? (", deep page " + std::to_string(*slowdown).substr(0, 4) + "x").c_str() : "");
+    }
+    result.reason = reason;
+    co_return result;
+  }
+};
+
+}  // namespace
+
+PERF_AGENT_TEST_TYPE_PLUGIN(
+    PaginationTest, "pagination_test", "1.0.0",
+    "Deep-page latency, page-size cost, duplicate and missing items across pages")

@@ -1,0 +1,180 @@
+#define BOOST_TEST_MODULE data_behaviours
+#include "nginx.hpp"
+#include "process.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace json = boost::json;
+using perf::test::run;
+
+namespace {
+
+std::string out(const std::string& name) {
+  return perf::test::temp_dir() + "/" + name;
+}
+std::string demo_spec() {
+  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
+}
+std::string json_server_spec() {
+  return perf::test::source_dir() + "/tests/fixtures/json-server-api.yaml";
+}
+
+json::object run_case(const std::string& spec, const std::string& target, const std::string& test,
+                      const std::string& operation_id, const std::string& config,
+                      std::vector<std::string> extra = {}) {
+  static int n = 0;
+  const auto config_path = out("config" + std::to_string(++n) + ".json");
+  std::ofstream(config_path) << config;
+  const auto report = out("report" + std::to_string(n) + ".json");
+  std::vector<std::string> argv = {perf::test::perf_agent(),
+                                   "run",
+                                   "--spec",
+                                   spec,
+                                   "--target",
+                                   target,
+                                   "--tests",
+                                   test,
+                                   "--operation-id",
+                                   operation_id,
+                                   "--config",
+                                   config_path,
+                                   "--quiet",
+                                   "--report",
+                                   "json:" + report};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  const auto r = run(argv);
+  BOOST_TEST_MESSAGE(test << " " << operation_id << ": exit " << r.exit_code << " " << r.err);
+  std::ifstream in(report);
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str()).at("test_cases").at(0).as_object();
+}
+
+json::value finding(const json::object& c, const std::string& id) {
+  for (const auto& f : c.at("findings").as_array())
+    if (f.at("id").as_string() == id) return f.at("value");
+  BOOST_FAIL("no finding " << id << " in " << json::serialize(c.at("findings")));
+  return nullptr;
+}
+
+double number(const json::object& c, const std::string& id) {
+  const auto v = finding(c, id);
+  BOOST_REQUIRE_MESSAGE(v.is_number(), id << " is " << json::serialize(v));
+  return v.to_number<double>();
+}
+
+// json-server over a generated database of 3,000 items.
+struct JsonServer {
+  static std::string db() {
+    const auto path = out("db.json");
+    json::array items;
+    const char* colours[] = {"red", "blue", "green", "black"};
+    const char* things[] = {"shoes", "hammer", "lamp", "chair", "kettle"};
+    const char* categories[] = {"tools", "home", "garden"};
+    for (int i = 1; i <= 3000; ++i)
+      items.push_back(json::object{
+          {"id", i},
+          {"title", std::string(colours[i % 4]) + " " + things[i % 5] + " " + std::to_string(i)},
+          {"category", categories[i % 3]},
+          {"price", 5 + (i * 37) % 200}});
+    std::ofstream(path) << json::serialize(json::object{{"items", items}});
+    return path;
+  }
+  int port = perf::test::free_port();
+  perf::test::Server server{
+      {perf::test::source_dir() + "/tests/fixtures/json-server/node_modules/.bin/json-server", db(),
+       "--port", std::to_string(port), "--host", "127.0.0.1", "--quiet"},
+      port};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(json_server)
+
+BOOST_AUTO_TEST_CASE(pagination_over_page_and_limit_finds_no_duplicates_or_gaps) {
+  JsonServer js;
+  const auto c = run_case(
+      json_server_spec(), js.server.url(), "pagination_test", "listItems",
+      R"({"test_options": {"pagination_test": {"page_size": 25, "max_pages": 200, "samples": 3}}})");
+  BOOST_TEST(number(c, "pages_walked") == 120.0);  // 3000 / 25, reached the end
+  BOOST_TEST(number(c, "duplicate_items") == 0.0);
+  BOOST_TEST(number(c, "missing_items") == 0.0);
+  BOOST_TEST(number(c, "bytes_per_item") > 20.0);
+  BOOST_TEST(c.at("verdict").as_string() != "failed");
+}
+
+BOOST_AUTO_TEST_CASE(search_over_q_ranks_query_shapes) {
+  JsonServer js;
+  const auto c = run_case(json_server_spec(), js.server.url(), "search_test", "listItems",
+                          R"({"test_options": {"search_test": {"samples": 3}}})");
+  const auto ranking = finding(c, "ranking");
+  BOOST_REQUIRE(ranking.is_array());
+  BOOST_TEST(ranking.as_array().size() >= 4u);  // none, 1..n terms, + filter, + sort
+  BOOST_TEST(number(c, "slowest_query_ms") > 0.0);
+  BOOST_TEST(finding(c, "slowest_query").as_string() == ranking.at(0).at("query").as_string());
+  for (std::size_t i = 1; i < ranking.as_array().size(); ++i)  // slowest first
+    BOOST_TEST(ranking.at(i).at("median_ms").to_number<double>() <=
+               ranking.at(i - 1).at("median_ms").to_number<double>());
+  bool searched = false;
+  for (const auto& shape : ranking.as_array())
+    searched |= shape.at("query").as_string().find("q=red") != json::string::npos;
+  BOOST_TEST(searched);  // the spec's example word is among the queries
+  BOOST_TEST(c.at("verdict").as_string() == "passed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(demo_api)
+
+BOOST_AUTO_TEST_CASE(the_n_plus_one_list_is_flagged_and_its_flat_twin_is_not) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--item-cost-ms", "1"});
+  const std::string config = R"({"test_options": {"database_test": {"samples": 3}}})";
+  const auto n1 = run_case(demo_spec(), demo.url(), "database_test", "listOrders", config);
+  BOOST_TEST(number(n1, "n_plus_one_suspected") == 1.0);
+  BOOST_TEST(number(n1, "per_item_ms") > 0.8);
+  BOOST_TEST(number(n1, "per_item_ms") < 1.3);
+  BOOST_TEST(number(n1, "queries_per_item") == 1.0);  // X-Query-Count: one query per order
+  const auto flat = run_case(demo_spec(), demo.url(), "database_test", "listOrdersFlat", config);
+  BOOST_TEST(number(flat, "n_plus_one_suspected") == 0.0);
+  BOOST_TEST(flat.at("verdict").as_string() == "passed");
+}
+
+BOOST_AUTO_TEST_CASE(the_endpoint_that_keeps_memory_is_flagged_with_about_its_bytes_per_request) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--leak-bytes", "10240"});
+  const std::string config =
+      R"({"test_options": {"memory_leak_test": {"users": 4, "duration": 6, "think_time": 0.005, "warmup": 1}}})";
+  const auto leaky = run_case(demo_spec(), demo.url(), "memory_leak_test", "getLeaky", config,
+                              {"--target-pid", std::to_string(demo.pid())});
+  BOOST_TEST(number(leaky, "leak_suspected") == 1.0);
+  const double slope = number(leaky, "memory_slope_bytes_per_request");
+  BOOST_TEST(slope > 10240 * 0.7, slope);
+  BOOST_TEST(slope < 10240 * 1.4, slope);
+  const auto twin = run_case(demo_spec(), demo.url(), "memory_leak_test", "getFast", config,
+                             {"--target-metrics", demo.url() + "/metrics"});
+  BOOST_TEST(number(twin, "leak_suspected") == 0.0);
+  const auto blind = run_case(demo_spec(), demo.url(), "memory_leak_test", "getFast", config);
+  BOOST_TEST(blind.at("verdict").as_string() == "warning");
+  BOOST_TEST(blind.at("reason").as_string().starts_with("cannot decide"));
+}
+
+BOOST_AUTO_TEST_CASE(deep_pages_are_measured_slower_where_they_are) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const std::string config =
+      R"({"test_options": {"pagination_test": {"max_pages": 120, "samples": 5}}})";
+  const auto offset = run_case(demo_spec(), demo.url(), "pagination_test", "listItems", config);
+  BOOST_TEST(number(offset, "deep_page_slowdown") > 3.0);  // page 100 walks past 990 rows
+  BOOST_TEST(number(offset, "duplicate_items") == 0.0);
+  BOOST_TEST(offset.at("verdict").as_string() == "warning");
+  const auto cursor =
+      run_case(demo_spec(), demo.url(), "pagination_test", "listItemsByCursor", config);
+  BOOST_TEST(number(cursor, "pages_walked") == 100.0);  // 1000 items, 10 a page, via next_cursor
+  BOOST_TEST(number(cursor, "duplicate_items") == 0.0);
+  BOOST_TEST(number(cursor, "missing_items") == 0.0);
+  BOOST_TEST(cursor.at("verdict").as_string() == "passed");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
