@@ -11,7 +11,7 @@ scripts/build.sh >/dev/null
 mkdir -p out
 
 log=out/demo-api.log
-build/bin/perf-demo-api --port 0 >"$log" 2>&1 &
+build/bin/perf-demo-api --port 0 --max-connections 300 >"$log" 2>&1 &
 demo_pid=$!
 trap 'kill "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -27,7 +27,8 @@ if build/bin/perf-agent plugins --json | grep -q '"id":"junit"'; then reports+=(
 
 set +e
 build/bin/perf-agent run --spec examples/demo-api/openapi.yaml --target "$url" \
-  --tests all --time-scale "${PERF_AGENT_DEMO_TIME_SCALE:-0.01}" --target-pid "$demo_pid" \
+  --tests all --config examples/demo-api/perf-agent.yaml --allow-unsafe-methods \
+  --time-scale "${PERF_AGENT_DEMO_TIME_SCALE:-0.01}" --target-pid "$demo_pid" \
   "${reports[@]}" "$@"
 status=$?
 set -e

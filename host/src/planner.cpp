@@ -131,7 +131,32 @@ plan::Plan make_plan(const PlanRequest& request, const api::Settings& settings,
     if (!plugin) throw UserError("unknown test type '" + id + "'");
     auto test_type = registry.create_test_type(*plugin);
     auto planned = test_type->plan(model, context);
-    for (auto& c : planned.cases) out.test_cases.push_back(std::move(c));
+    // test_options.<type>.include_paths / exclude_paths aim a test type at some operations.
+    const auto* options = settings.test_options.if_contains(id);
+    auto globs = [&](const char* key) {
+      std::vector<std::string> out;
+      if (options && options->is_object())
+        if (const auto* v = options->as_object().if_contains(key); v && v->is_array())
+          for (const auto& g : v->as_array())
+            if (g.is_string()) out.emplace_back(g.get_string());
+      return out;
+    };
+    const auto include = globs("include_paths"), exclude = globs("exclude_paths");
+    for (auto& c : planned.cases) {
+      const bool included =
+          include.empty() || std::any_of(include.begin(), include.end(), [&](const std::string& g) {
+            return glob_match(g, c.endpoint);
+          });
+      const bool excluded = std::any_of(exclude.begin(), exclude.end(), [&](const std::string& g) {
+        return glob_match(g, c.endpoint);
+      });
+      if (included && !excluded)
+        out.test_cases.push_back(std::move(c));
+      else
+        out.skipped.push_back({id, c.method, c.endpoint,
+                               included ? "matches test_options." + id + ".exclude_paths"
+                                        : "not in test_options." + id + ".include_paths"});
+    }
     for (auto& s : planned.skipped) out.skipped.push_back({id, s.method, s.path, s.reason});
   }
   return out;

@@ -52,10 +52,12 @@ class ConsoleReporter final : public api::Reporter {
       if (!c.findings.empty()) {
         std::string f = "found:";
         for (const auto& finding : c.findings) {
-          std::string value = finding.value.is_string() ? std::string(finding.value.get_string())
-                              : finding.value.is_double()
-                                  ? report::format_number(finding.value.get_double())
-                                  : boost::json::serialize(finding.value);
+          std::string value =
+              finding.value.is_string()   ? std::string(finding.value.get_string())
+              : finding.value.is_double() ? report::format_number(finding.value.get_double())
+              : finding.value.is_array()  ? "(" + std::to_string(finding.value.get_array().size()) +
+                                               " entries, in the JSON report)"
+                                         : boost::json::serialize(finding.value);
           f += " " + finding.id + "=" + value + (finding.unit.empty() ? "" : " " + finding.unit) +
                ";";
         }

@@ -232,7 +232,8 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   const auto start = Clock::now();
-  co_await asio::async_write(stream, asio::buffer(request.bytes), token);
+  const std::size_t written =
+      co_await asio::async_write(stream, asio::buffer(request.bytes), token);
   const auto sent = Clock::now();
   out.send_us = micros_between(start, sent);
   if (ec) {
@@ -245,7 +246,7 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     }
     ec.clear();
   }
-  out.bytes_out = request.bytes.size();
+  out.bytes_out = written;  // less than the request when the server answered early
   // The first read marks the first byte (time to first byte); the parser then reads the rest.
   std::size_t first = buffer_.size();
   if (first == 0) {
