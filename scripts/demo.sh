@@ -28,6 +28,7 @@ if build/bin/perf-agent plugins --json | grep -q '"id":"junit"'; then reports+=(
 set +e
 build/bin/perf-agent run --spec examples/demo-api/openapi.yaml --target "$url" \
   --tests all --config examples/demo-api/perf-agent.yaml --allow-unsafe-methods \
+  --bearer-token demo-token --data examples/demo-api/items.csv \
   --time-scale "${PERF_AGENT_DEMO_TIME_SCALE:-0.01}" --target-pid "$demo_pid" \
   "${reports[@]}" "$@"
 status=$?

@@ -19,8 +19,12 @@ class EnduranceTest final : public api::TestType {
     api::PlanOutput out;
     const auto& s = context.settings;
     const auto& o = cases::options_for(s, "endurance_test");
-    const auto pattern = cases::has_explicit_load(s) ? cases::explicit_pattern(s)
-                                                     : cases::pattern_or(s, "endurance_test");
+    auto pattern = cases::has_explicit_load(s) ? cases::explicit_pattern(s)
+                                               : cases::pattern_or(s, "endurance_test");
+    pattern.users = int(cases::config_number(o, "users", pattern.users));
+    pattern.duration_s = cases::config_number(o, "duration", pattern.duration_s);
+    pattern.ramp_up_s = cases::config_number(o, "ramp_up", pattern.ramp_up_s);
+    pattern.think_time_s = cases::config_number(o, "think_time", pattern.think_time_s);
     for (const auto& op : model.operations) {
       auto c = cases::make_case("endurance_test", op, pattern.name,
                                 "Endurance test for " + op.method + " " + op.path, context);
