@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE data_behaviours
+#include "case_runs.hpp"
 #include "nginx.hpp"
 #include "process.hpp"
 
@@ -9,62 +10,17 @@
 #include <sstream>
 
 namespace json = boost::json;
+using perf::test::demo_spec;
+using perf::test::finding;
+using perf::test::number;
+using perf::test::out;
 using perf::test::run;
+using perf::test::run_case;
 
 namespace {
 
-std::string out(const std::string& name) {
-  return perf::test::temp_dir() + "/" + name;
-}
-std::string demo_spec() {
-  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
-}
 std::string json_server_spec() {
   return perf::test::source_dir() + "/tests/fixtures/json-server-api.yaml";
-}
-
-json::object run_case(const std::string& spec, const std::string& target, const std::string& test,
-                      const std::string& operation_id, const std::string& config,
-                      std::vector<std::string> extra = {}) {
-  static int n = 0;
-  const auto config_path = out("config" + std::to_string(++n) + ".json");
-  std::ofstream(config_path) << config;
-  const auto report = out("report" + std::to_string(n) + ".json");
-  std::vector<std::string> argv = {perf::test::perf_agent(),
-                                   "run",
-                                   "--spec",
-                                   spec,
-                                   "--target",
-                                   target,
-                                   "--tests",
-                                   test,
-                                   "--operation-id",
-                                   operation_id,
-                                   "--config",
-                                   config_path,
-                                   "--quiet",
-                                   "--report",
-                                   "json:" + report};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  const auto r = run(argv);
-  BOOST_TEST_MESSAGE(test << " " << operation_id << ": exit " << r.exit_code << " " << r.err);
-  std::ifstream in(report);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str()).at("test_cases").at(0).as_object();
-}
-
-json::value finding(const json::object& c, const std::string& id) {
-  for (const auto& f : c.at("findings").as_array())
-    if (f.at("id").as_string() == id) return f.at("value");
-  BOOST_FAIL("no finding " << id << " in " << json::serialize(c.at("findings")));
-  return nullptr;
-}
-
-double number(const json::object& c, const std::string& id) {
-  const auto v = finding(c, id);
-  BOOST_REQUIRE_MESSAGE(v.is_number(), id << " is " << json::serialize(v));
-  return v.to_number<double>();
 }
 
 // json-server over a generated database of 3,000 items.

@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE load_shapes
+#include "case_runs.hpp"
 #include "process.hpp"
 
 #include <boost/json.hpp>
@@ -8,51 +9,16 @@
 #include <sstream>
 
 namespace json = boost::json;
+using perf::test::demo_spec;
+using perf::test::finding;
+using perf::test::number;
+using perf::test::out;
 using perf::test::run;
+using perf::test::run_case;
 
 namespace {
 
-std::string out(const std::string& name) {
-  return perf::test::temp_dir() + "/" + name;
-}
-
 // Runs one test type against one demo API operation with a config file, returns the case.
-json::object run_case(const perf::test::Server& demo, const std::string& test,
-                      const std::string& operation_id, const std::string& config,
-                      std::vector<std::string> extra = {}) {
-  const auto config_path = out(test + "-" + operation_id + ".json");
-  std::ofstream(config_path) << config;
-  const auto report = out(test + "-" + operation_id + "-report.json");
-  std::vector<std::string> argv = {perf::test::perf_agent(),
-                                   "run",
-                                   "--spec",
-                                   perf::test::source_dir() + "/examples/demo-api/openapi.yaml",
-                                   "--target",
-                                   demo.url(),
-                                   "--tests",
-                                   test,
-                                   "--operation-id",
-                                   operation_id,
-                                   "--config",
-                                   config_path,
-                                   "--quiet",
-                                   "--report",
-                                   "json:" + report};
-  argv.insert(argv.end(), extra.begin(), extra.end());
-  const auto r = run(argv);
-  BOOST_TEST_MESSAGE(test << " " << operation_id << " exit " << r.exit_code << " " << r.err);
-  std::ifstream in(report);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str()).at("test_cases").at(0).as_object();
-}
-
-json::value finding(const json::object& c, const std::string& id) {
-  for (const auto& f : c.at("findings").as_array())
-    if (f.at("id").as_string() == id) return f.at("value");
-  BOOST_FAIL("no finding " << id);
-  return nullptr;
-}
 
 }  // namespace
 
@@ -62,7 +28,7 @@ BOOST_AUTO_TEST_CASE(stress_breaks_near_the_capacity_limit) {
   perf::test::Server demo(
       {perf::test::demo_api(), "--port", "0", "--capacity", "8", "--capacity-service-ms", "50"});
   const auto c = run_case(
-      demo, "stress_test", "getCapacity",
+      demo_spec(), demo.url(), "stress_test", "getCapacity",
       R"({"test_options": {"stress_test": {"steps": [2, 4, 8, 16, 32], "step_duration": 2, "think_time": 0}}})");
   BOOST_TEST(finding(c, "breaking_point_users").to_number<double>() ==
              16.0);  // 8 in flight hold, 16 do not
@@ -76,7 +42,7 @@ BOOST_AUTO_TEST_CASE(stress_breaks_near_the_capacity_limit) {
 BOOST_AUTO_TEST_CASE(stress_of_an_unlimited_twin_does_not_break) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--capacity-service-ms", "50"});
   const auto c = run_case(
-      demo, "stress_test", "getCapacityUnlimited",
+      demo_spec(), demo.url(), "stress_test", "getCapacityUnlimited",
       R"({"test_options": {"stress_test": {"steps": [2, 4, 8, 16], "step_duration": 1.5, "think_time": 0}}})");
   BOOST_TEST(finding(c, "breaking_point_users").is_null());
 }
@@ -84,7 +50,7 @@ BOOST_AUTO_TEST_CASE(stress_of_an_unlimited_twin_does_not_break) {
 BOOST_AUTO_TEST_CASE(a_serialized_endpoint_is_predicted_to_peak_at_its_service_rate) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--serialized-service-ms", "10"});
   const auto c = run_case(
-      demo, "scalability_test", "getSerialized",
+      demo_spec(), demo.url(), "scalability_test", "getSerialized",
       R"({"test_options": {"scalability_test": {"steps": [1, 2, 4, 8], "step_duration": 2}}})");
   const double peak = finding(c, "predicted_peak_rps").to_number<double>();
   BOOST_TEST(peak > 80.0, "peak " << peak);  // one at a time, 10 ms each: 100 req/s
@@ -97,7 +63,7 @@ BOOST_AUTO_TEST_CASE(a_serialized_endpoint_is_predicted_to_peak_at_its_service_r
 BOOST_AUTO_TEST_CASE(the_parallel_twin_scales_nearly_linearly) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--serialized-service-ms", "10"});
   const auto c = run_case(
-      demo, "scalability_test", "getParallel",
+      demo_spec(), demo.url(), "scalability_test", "getParallel",
       R"({"test_options": {"scalability_test": {"steps": [1, 2, 4, 8], "step_duration": 2}}})");
   BOOST_TEST(finding(c, "scaling_efficiency").to_number<double>() > 0.8);
   BOOST_TEST(finding(c, "usl_sigma").to_number<double>() < 0.1);
@@ -108,7 +74,7 @@ BOOST_AUTO_TEST_CASE(a_spike_past_capacity_shows_errors_and_a_measured_recovery)
   perf::test::Server demo(
       {perf::test::demo_api(), "--port", "0", "--capacity", "8", "--capacity-service-ms", "50"});
   const auto c = run_case(
-      demo, "spike_test", "getCapacity",
+      demo_spec(), demo.url(), "spike_test", "getCapacity",
       R"({"test_options": {"spike_test": {"baseline_users": 2, "spike_users": 40, "baseline_duration": 3,
                               "ramp_up": 0.2, "spike_duration": 3, "recovery_duration": 4, "think_time": 0}}})");
   BOOST_TEST(finding(c, "spike_error_rate").to_number<double>() > 20.0);
@@ -120,9 +86,10 @@ BOOST_AUTO_TEST_CASE(a_spike_past_capacity_shows_errors_and_a_measured_recovery)
 
 BOOST_AUTO_TEST_CASE(endurance_reports_trends_and_the_target_memory) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
-  const auto c = run_case(demo, "endurance_test", "getLeaky", R"({"test_options": {}})",
-                          {"--users", "4", "--think-time", "0.01", "--duration", "14",
-                           "--target-pid", std::to_string(demo.pid())});
+  const auto c =
+      run_case(demo_spec(), demo.url(), "endurance_test", "getLeaky", R"({"test_options": {}})",
+               {"--users", "4", "--think-time", "0.01", "--duration", "14", "--target-pid",
+                std::to_string(demo.pid())});
   for (const char* id : {"p95_drift_percent_per_hour", "throughput_drift_percent_per_hour",
                          "memory_drift_percent_per_hour"})
     BOOST_TEST(finding(c, id).is_number(), id);

@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE nginx_behaviours
+#include "case_runs.hpp"
 #include "nginx.hpp"
 #include "process.hpp"
 
@@ -10,63 +11,18 @@
 #include <sstream>
 
 namespace json = boost::json;
+using perf::test::demo_spec;
+using perf::test::finding;
+using perf::test::number;
+using perf::test::out;
 using perf::test::run;
+using perf::test::run_case;
 
 namespace {
 
 const std::string delay_server = PERF_AGENT_BINARY_DIR "/tests/servers/perf-delay-server";
-std::string out(const std::string& name) {
-  return perf::test::temp_dir() + "/" + name;
-}
 std::string nginx_spec() {
   return perf::test::source_dir() + "/tests/fixtures/nginx-api.yaml";
-}
-std::string demo_spec() {
-  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
-}
-
-json::object run_case(const std::string& spec, const std::string& target, const std::string& test,
-                      const std::string& operation_id, const std::string& config,
-                      bool unsafe = false) {
-  static int n = 0;
-  const auto config_path = out("config" + std::to_string(++n) + ".json");
-  std::ofstream(config_path) << config;
-  const auto report = out("report" + std::to_string(n) + ".json");
-  std::vector<std::string> argv = {perf::test::perf_agent(),
-                                   "run",
-                                   "--spec",
-                                   spec,
-                                   "--target",
-                                   target,
-                                   "--tests",
-                                   test,
-                                   "--operation-id",
-                                   operation_id,
-                                   "--config",
-                                   config_path,
-                                   "--quiet",
-                                   "--report",
-                                   "json:" + report};
-  if (unsafe) argv.push_back("--allow-unsafe-methods");
-  const auto r = run(argv);
-  BOOST_TEST_MESSAGE(test << " " << operation_id << ": exit " << r.exit_code << " " << r.err);
-  std::ifstream in(report);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str()).at("test_cases").at(0).as_object();
-}
-
-json::value finding(const json::object& c, const std::string& id) {
-  for (const auto& f : c.at("findings").as_array())
-    if (f.at("id").as_string() == id) return f.at("value");
-  BOOST_FAIL("no finding " << id << " in " << json::serialize(c.at("findings")));
-  return nullptr;
-}
-
-double number(const json::object& c, const std::string& id) {
-  const auto v = finding(c, id);
-  BOOST_REQUIRE_MESSAGE(v.is_number(), id << " is " << json::serialize(v));
-  return v.to_number<double>();
 }
 
 void file(const perf::test::Nginx& nginx, const std::string& name, const std::string& text) {
@@ -216,7 +172,8 @@ BOOST_AUTO_TEST_SUITE(volume)
 BOOST_AUTO_TEST_CASE(client_max_body_size_is_found_as_the_rejected_size) {
   perf::test::Nginx nginx("client_max_body_size 50k;\nlocation = /upload { return 200 \"{}\"; }");
   const auto c = run_case(nginx_spec(), nginx.url(), "volume_test", "upload",
-                          R"({"test_options": {"volume_test": {"step_duration": 1}}})", true);
+                          R"({"test_options": {"volume_test": {"step_duration": 1}}})",
+                          {"--allow-unsafe-methods"});
   const double rejected = number(c, "rejected_size_bytes");
   BOOST_TEST(rejected > 50.0 * 1024, rejected);  // 100 KB is the first size over 50 KB
   BOOST_TEST(rejected < 110.0 * 1024, rejected);
@@ -227,10 +184,11 @@ BOOST_AUTO_TEST_CASE(client_max_body_size_is_found_as_the_rejected_size) {
 BOOST_AUTO_TEST_CASE(the_demo_api_upload_limit_and_its_unlimited_twin) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0", "--body-limit", "262144"});
   const std::string config = R"({"test_options": {"volume_test": {"step_duration": 1}}})";
-  const auto limited = run_case(demo_spec(), demo.url(), "volume_test", "upload", config, true);
+  const auto limited = run_case(demo_spec(), demo.url(), "volume_test", "upload", config,
+                                {"--allow-unsafe-methods"});
   BOOST_TEST(number(limited, "rejected_size_bytes") > 262144.0);  // 1 MB is refused, 100 KB is not
-  const auto twin =
-      run_case(demo_spec(), demo.url(), "volume_test", "uploadUnlimited", config, true);
+  const auto twin = run_case(demo_spec(), demo.url(), "volume_test", "uploadUnlimited", config,
+                             {"--allow-unsafe-methods"});
   BOOST_TEST(finding(twin, "rejected_size_bytes").is_null());
   BOOST_TEST(twin.at("verdict").as_string() == "passed");
 }
