@@ -7,6 +7,7 @@
 #include "perf/api/plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/cases/response_items.hpp"
+#include "perf/openapi/example_generator.hpp"
 
 #include <boost/json.hpp>
 
@@ -31,7 +32,7 @@ class DatabaseTest final : public api::TestType {
     const auto& o = cases::options_for(context.settings, "database_test");
     for (const auto& op : model.operations) {
       if (op.method != "GET") continue;
-      std::string size_param, expand_param;
+      std::string size_param, expand_param, expand_value;
       double maximum = 100;
       for (const auto& p : op.parameters) {
         if (p.location != "query") continue;
@@ -45,7 +46,10 @@ class DatabaseTest final : public api::TestType {
           }
         for (const char* n :
              {"expand", "include", "embed", "_embed", "_expand", "with", "populate"})
-          if (p.name == n && expand_param.empty()) expand_param = p.name;
+          if (p.name == n && expand_param.empty()) {
+            expand_param = p.name;
+            expand_value = openapi::to_parameter_text(p.example);
+          }
       }
       if (size_param.empty()) {
         out.skipped.push_back(
@@ -61,6 +65,7 @@ class DatabaseTest final : public api::TestType {
       c.parameters = boost::json::object{
           {"size_param", size_param},
           {"expand_param", expand_param},
+          {"expand_value", expand_value},
           {"sizes", cases::to_array(sizes)},
           {"samples", cases::config_number(o, "samples", 5)},
           {"per_item_limit_ms", cases::config_number(o, "per_item_limit_ms", 0.5)},
@@ -75,11 +80,17 @@ class DatabaseTest final : public api::TestType {
     result.test_case = c;
     const auto& p = c.parameters;
     const std::string size_param(p.at("size_param").as_string());
+    const std::string expand_param =
+        p.contains("expand_param") ? std::string(p.at("expand_param").as_string()) : "";
+    const std::string expand_value =
+        p.contains("expand_value") ? std::string(p.at("expand_value").as_string()) : "";
     const int samples = int(cases::config_number(p, "samples", 5));
     api::ProbeOptions probe;
     probe.capture_body_bytes = 8 << 20;
     std::vector<analysis::Point> latency, db_time, queries;
-    for (double n : cases::number_list(p, "sizes", {1, 10, 50})) {
+    const auto sizes =
+        size_param.empty() ? std::vector<double>{} : cases::number_list(p, "sizes", {1, 10, 50});
+    for (double n : sizes) {
       if (session.stop_requested()) break;
       auto request = c.requests.front();
       request.target = cases::with_query(request.target, size_param, std::to_string(int(n)));
@@ -98,6 +109,43 @@ class DatabaseTest final : public api::TestType {
       latency.push_back({double(items), analysis::median(ms)});
       if (!db.empty()) db_time.push_back({double(items), analysis::median(db)});
       if (!qc.empty()) queries.push_back({double(items), analysis::median(qc)});
+    }
+    // Expansion (expand/include/embed): the same list with and without it.
+    if (!expand_param.empty() && !expand_value.empty()) {
+      auto plain = c.requests.front();
+      plain.target = cases::without_query(plain.target, expand_param);
+      if (!sizes.empty())  // at the largest size, where a per-item expansion costs most
+        plain.target =
+            cases::with_query(plain.target, size_param, std::to_string(int(sizes.back())));
+      auto expanded = plain;
+      expanded.target = cases::with_query(plain.target, expand_param, expand_value);
+      std::vector<double> without_ms, with_ms;
+      std::size_t items = 0;
+      for (int k = 0; k < samples; ++k) {
+        const auto a = co_await session.send(plain, probe);
+        const auto b = co_await session.send(expanded, probe);
+        if (a.ok() && a.status < 400) without_ms.push_back(a.timing.total_ms);
+        if (b.ok() && b.status < 400) {
+          with_ms.push_back(b.timing.total_ms);
+          items = cases::read_page(b).items.size();
+        }
+      }
+      if (!without_ms.empty() && !with_ms.empty()) {
+        const double cost = analysis::median(with_ms) - analysis::median(without_ms);
+        result.findings.push_back(
+            cases::finding("expand_cost_ms", cost, "ms",
+                           expand_param + "=" + expand_value + " over the plain list"));
+        if (items)
+          result.findings.push_back(cases::finding("expand_ms_per_item", cost / double(items), "ms",
+                                                   "expansion cost per returned item"));
+      }
+    }
+    if (size_param.empty()) {
+      result.verdict = result.findings.empty() ? "warning" : "passed";
+      result.reason = result.findings.empty()
+                          ? "cannot decide: the expansion requests failed"
+                          : "expansion cost measured (no size parameter to fit)";
+      co_return result;
     }
     const auto fit = analysis::theil_sen(latency);
     const auto ls = analysis::least_squares(latency);
