@@ -247,6 +247,7 @@ int run_command(const CommandLine& cl) {
       progress.case_started(c, index, plan.test_cases.size());
       abort_watch.set_case(&c);
       run::CaseSession session(context, c.id, c.base_url);
+      const std::int64_t case_started_ms = now_ms();
       api::CaseResult result;
       try {
         result = co_await types.at(c.test_type)->run(c, session);
@@ -257,6 +258,16 @@ int run_command(const CommandLine& cl) {
       }
       result.test_case = c;
       result.interrupted = result.interrupted || stop.load();
+      // Probes count too. A case made only of probes takes its wall time as its duration.
+      const auto& probes = session.probe_metrics();
+      if (probes.total_requests > 0) {
+        result.metrics.add_counts(probes);
+        if (result.metrics.duration_s == 0) {
+          result.metrics.duration_s = double(now_ms() - case_started_ms) / 1000.0;
+          result.metrics.start_unix_ms = case_started_ms;
+          result.metrics.end_unix_ms = now_ms();
+        }
+      }
       apply_case_thresholds(result);
       progress.case_finished(result);
       for (auto& r : reporters) r.reporter->case_done(result);

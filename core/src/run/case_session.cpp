@@ -76,6 +76,20 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
   *alive = false;
   guard.cancel();
 
+  // Count the probe like a load request (the case's coroutine is the only writer).
+  ++probes_.total_requests;
+  if (outcome.error != http::ErrorKind::none) {
+    ++probes_.failed_requests;
+    if (outcome.error != http::ErrorKind::aborted)
+      ++probes_.errors[std::string(http::to_string(outcome.error))];
+  } else {
+    probes_.latency.record(std::uint64_t(
+        std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count()));
+    ++probes_.status_codes[outcome.status];
+    ++(outcome.status < 400 ? probes_.successful_requests : probes_.failed_requests);
+    probes_.bytes_received += outcome.bytes_in;
+    probes_.bytes_sent += outcome.bytes_out;
+  }
   api::Exchange exchange;
   exchange.status = outcome.status;
   if (outcome.error != http::ErrorKind::none)

@@ -44,6 +44,10 @@ class CaseSession final : public api::Session {
   bool stop_requested() const override { return run_.stop.load(); }
   void progress(std::string_view line) override;
 
+  // Every probe this case sent (Session::send), counted like load: the host adds them to the
+  // case's metrics so probe-based test types report what they sent.
+  const metrics::RunMetrics& probe_metrics() const { return probes_; }
+
  private:
   std::shared_ptr<const http::Target> target_for(const std::string& base_url);
 
@@ -53,6 +57,7 @@ class CaseSession final : public api::Session {
   std::map<std::string, std::shared_ptr<const http::Target>> targets_;
   // Kept-alive probe connections by base URL.
   std::multimap<std::string, std::unique_ptr<http::Connection>> idle_;
+  metrics::RunMetrics probes_;
 };
 
 }  // namespace perf::run
