@@ -65,10 +65,7 @@ class PaginationTest final : public api::TestType {
     api::CaseResult result;
     result.test_case = c;
     const auto& p = c.parameters;
-    auto text = [&](const char* key) {
-      const auto* v = p.if_contains(key);
-      return v && v->is_string() ? std::string(v->get_string()) : std::string();
-    };
+    auto text = [&](const char* key) { return cases::config_text(p, key); };
     const std::string kind = text("kind"), page_param = text("page_param"),
                       offset_param = text("offset_param"), cursor_param = text("cursor_param"),
                       size_param = text("size_param");

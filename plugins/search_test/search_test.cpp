@@ -77,10 +77,7 @@ class SearchTest final : public api::TestType {
     api::CaseResult result;
     result.test_case = c;
     const auto& p = c.parameters;
-    auto text = [&](const char* key) {
-      const auto* v = p.if_contains(key);
-      return v && v->is_string() ? std::string(v->get_string()) : std::string();
-    };
+    auto text = [&](const char* key) { return cases::config_text(p, key); };
     const std::string text_param = text("text_param"), sort_param = text("sort_param"),
                       sort_value = text("sort_value");
     const int samples = int(cases::config_number(p, "samples", 7));

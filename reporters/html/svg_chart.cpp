@@ -1,5 +1,7 @@
 #include "svg_chart.hpp"
 
+#include "perf/util/markup.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,27 +10,7 @@
 namespace perf::html {
 
 std::string escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return util::escape_markup(text);
 }
 
 namespace {

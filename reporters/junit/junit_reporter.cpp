@@ -5,6 +5,7 @@
 #include "perf/api/plugin.hpp"
 #include "perf/plan/plan_io.hpp"
 #include "perf/util/files.hpp"
+#include "perf/util/markup.hpp"
 
 #include <cstdio>
 #include <map>
@@ -15,32 +16,7 @@ namespace {
 using namespace perf;
 
 std::string xml(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        if (c < 0x20 && c != '\t')
-          out += ' ';  // not allowed in XML 1.0
-        else
-          out += char(c);
-    }
-  }
-  return out;
+  return util::escape_markup(text, true);
 }
 
 std::string seconds(double s) {

@@ -9,7 +9,10 @@
 #define GOOD_PLUGIN_ID "good_probe"
 #endif
 
-extern "C" __attribute__((visibility("default"))) std::atomic<int> good_plugin_instances{0};
+// C linkage so the lifetime test can find it with dlsym.
+extern "C" {
+__attribute__((visibility("default"))) std::atomic<int> good_plugin_instances{0};
+}
 
 namespace {
 

@@ -30,19 +30,6 @@ int free_port() {
   return ntohs(address.sin_port);
 }
 
-namespace {
-bool port_open(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(std::uint16_t(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-}  // namespace
-
 Nginx::Nginx(const std::string& server_body, const std::string& http_extra, bool tls,
              const std::string& events)
     : tls_(tls) {

@@ -39,6 +39,9 @@ class Server {
   std::string url_;
 };
 
+// True when something accepts connections on 127.0.0.1:port.
+bool port_open(int port);
+
 // Paths known at build time.
 std::string binary_dir();  // build/bin
 std::string plugin_dir();  // build/lib/perf-agent

@@ -64,6 +64,11 @@ double config_number(const json::object& config, const char* key, double fallbac
   return v && v->is_number() ? v->to_number<double>() : fallback;
 }
 
+std::string config_text(const json::object& config, const char* key, std::string fallback) {
+  const auto* v = config.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : fallback;
+}
+
 void add_standard_checks(api::TestCase& c, const api::Settings& s, double expected_rps) {
   c.assertions.push_back(
       {"p95_response_time",

@@ -33,6 +33,8 @@ api::Phase phase_from_config(const api::TestCase& c, const api::Settings& settin
                              const std::string& name);
 
 double config_number(const boost::json::object& config, const char* key, double fallback);
+std::string config_text(const boost::json::object& config, const char* key,
+                        std::string fallback = "");
 
 // Finishes a case that ran phases: checks assertions and thresholds and sets the verdict.
 void conclude_case(api::CaseResult& result);
