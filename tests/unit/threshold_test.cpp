@@ -1,0 +1,104 @@
+#include "perf/verdict/threshold.hpp"
+#include "perf/util/user_error.hpp"
+#include "perf/verdict/case_checks.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace perf;
+using verdict::parse_threshold;
+
+namespace {
+metrics::RunMetrics metrics_of(std::uint64_t ok, std::uint64_t failed, double duration,
+                               std::uint64_t latency_us) {
+  metrics::RunMetrics m;
+  for (std::uint64_t i = 0; i < ok + failed; ++i) m.latency.record(latency_us);
+  m.total_requests = ok + failed;
+  m.successful_requests = ok;
+  m.failed_requests = failed;
+  m.duration_s = duration;
+  return m;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(thresholds)
+
+BOOST_AUTO_TEST_CASE(k6_expressions_parse_with_tags_windows_and_abort) {
+  const auto t = parse_threshold(
+      "http_req_duration{endpoint:/users,method:GET}: p(99)<=250 over 10s abortOnFail");
+  BOOST_TEST(t.metric == "http_req_duration");
+  BOOST_TEST(t.tags.at("endpoint") == "/users");
+  BOOST_TEST(t.tags.at("method") == "GET");
+  BOOST_TEST(t.aggregation == "p");
+  BOOST_TEST(t.percentile == 99.0);
+  BOOST_TEST(parse_threshold("http_req_duration: p(99.9)<1").percentile == 99.9);
+  BOOST_TEST(t.op == "<=");
+  BOOST_TEST(t.value == 250.0);
+  BOOST_TEST(t.window_s == 10.0);
+  BOOST_TEST(t.abort_on_fail);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_or_unsupported_expressions_name_themselves) {
+  for (const char* bad :
+       {"http_req_duration", "http_req_duration: p(95)", "http_req_duration: p(101)<5",
+        "http_reqs: p(95)<5", "http_req_waiting: p(95)<5", "nope: avg<1",
+        "http_req_duration: avg<5 over 10s", "http_req_duration{status:200}: avg<5"}) {
+    try {
+      parse_threshold(bad);
+      BOOST_FAIL("accepted " << bad);
+    } catch (const UserError& e) {
+      BOOST_TEST(std::string(e.what()).find(bad) != std::string::npos, e.what());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rates_counts_and_durations_are_in_k6_units) {
+  const auto m = metrics_of(90, 10, 2.0, 150000);  // 100 requests in 2 s, 10 failed, 150 ms each
+  auto value = [&](const char* text) {
+    return *verdict::threshold_value(parse_threshold(text), m);
+  };
+  BOOST_TEST(value("http_req_failed: rate<1") == 0.1);  // a fraction, not a percentage
+  BOOST_TEST(value("http_reqs: rate>1") == 50.0);       // per second
+  BOOST_TEST(value("http_reqs: count>1") == 100.0);
+  BOOST_TEST(value("http_req_duration: avg<1") == 150.0);  // milliseconds
+  const auto pass = verdict::evaluate(parse_threshold("http_req_duration: p(95)<200"), {&m});
+  const auto fail = verdict::evaluate(parse_threshold("http_req_failed: rate<0.05"), {&m});
+  BOOST_TEST((pass.evaluated && pass.passed));
+  BOOST_TEST((fail.evaluated && !fail.passed));
+  BOOST_TEST(fail.message.find("actual 0.100") != std::string::npos, fail.message);
+}
+
+BOOST_AUTO_TEST_CASE(a_window_fails_only_when_the_violation_lasts) {
+  metrics::RunMetrics m = metrics_of(10, 0, 6.0, 1000);
+  for (int s = 1; s <= 6; ++s) {
+    metrics::IntervalPoint p;
+    p.t_s = s;
+    p.requests = 10;
+    p.p95_ms = (s == 2 || s == 3) ? 900 : 100;  // two slow seconds
+    m.intervals.push_back(p);
+  }
+  BOOST_TEST(
+      verdict::evaluate(parse_threshold("http_req_duration: p(95)<500 over 3s"), {&m}).passed);
+  BOOST_TEST(
+      !verdict::evaluate(parse_threshold("http_req_duration: p(95)<500 over 2s"), {&m}).passed);
+}
+
+BOOST_AUTO_TEST_CASE(case_checks_judge_assertions_and_performance_thresholds) {
+  api::CaseResult r;
+  r.metrics = metrics_of(98, 2, 1.0, 40000);
+  r.test_case.assertions.push_back({"p95_response_time", "less_than", 50, "", {}, {}});
+  r.test_case.assertions.push_back({"throughput", "greater_than", 200, "", {}, {}});
+  r.test_case.performance_thresholds = boost::json::object{{"error_rate_percent", 5.0}};
+  const auto checks = verdict::check_case(r);
+  verdict::conclude(r, checks);
+  BOOST_TEST(r.verdict == "failed");
+  BOOST_TEST(*r.assertions[0].passed);
+  BOOST_TEST(!*r.assertions[1].passed);
+  BOOST_TEST(*r.assertions[1].actual == 100.0);
+  BOOST_TEST(r.reason.find("throughput 100.0, expected greater_than 200.0") != std::string::npos,
+             r.reason);
+  api::CaseResult empty;
+  verdict::conclude(empty, verdict::check_case(empty));
+  BOOST_TEST(empty.verdict == "error");  // nothing measured is never a pass
+}
+
+BOOST_AUTO_TEST_SUITE_END()
