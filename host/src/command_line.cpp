@@ -60,6 +60,10 @@ po::options_description load_options() {
       "duration,d", po::value<std::string>(), "seconds of load per phase")(
       "ramp-up", po::value<std::string>(), "seconds over which users start")(
       "think-time", po::value<std::string>(), "seconds each user waits after a response")(
+      "stage", po::value<std::vector<std::string>>()->composing(),
+      "DURATION:TARGET, e.g. 30s:100 (repeatable): ramp linearly to TARGET users (or req/s with "
+      "--rate) over DURATION")("iterations", po::value<std::string>(),
+                               "stop after this many requests in all (closed model)")(
       "rate", po::value<std::string>(),
       "requests per second (open model, latency from intended start)")(
       "threads,t", po::value<std::string>(), "engine threads (default: hardware threads)")(
@@ -209,6 +213,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   }
   cl.selection.allow_unsafe_methods = vm.count("allow-unsafe-methods") > 0;
   cl.thresholds = list<std::string>(vm, "threshold");
+  cl.stages = list<std::string>(vm, "stage");
   for (const auto& r : list<std::string>(vm, "report")) {
     const auto colon = r.find(':');
     ReportRequest request{r.substr(0, colon),
@@ -254,7 +259,8 @@ CommandLine parse_command_line(int argc, char** argv) {
                                                        {"ramp-up", "ramp_up"},
                                                        {"think-time", "think_time"},
                                                        {"rate", "rate"},
-                                                       {"pattern", "pattern"}};
+                                                       {"pattern", "pattern"},
+                                                       {"iterations", "iterations"}};
   for (const auto& [flag, key] : flags)
     if (vm.count(flag)) {
       in.cli[key] = vm[flag].as<std::string>();

@@ -33,6 +33,7 @@ struct CommandLine {
   Selection selection;
   std::vector<std::string> tests;
   std::vector<std::string> thresholds;
+  std::vector<std::string> stages;  // --stage DURATION:TARGET
   std::vector<ReportRequest> reports;
   std::vector<std::string> headers;
   std::string bearer_token, basic_auth, api_key;

@@ -78,6 +78,35 @@ void check_targets(plan::Plan& plan, const api::Settings& settings, bool quick) 
 
 }  // namespace
 
+// --stage DURATION:TARGET (k6's form): DURATION in s, ms or m ("30s", "1.5m", "500ms", "20").
+std::vector<std::pair<double, double>> parse_stages(const std::vector<std::string>& texts) {
+  std::vector<std::pair<double, double>> stages;
+  for (const auto& text : texts) {
+    const auto colon = text.find(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      std::string d = text.substr(0, colon);
+      double scale = 1;
+      if (d.ends_with("ms"))
+        scale = 0.001, d.resize(d.size() - 2);
+      else if (d.ends_with("s"))
+        d.pop_back();
+      else if (d.ends_with("m"))
+        scale = 60, d.pop_back();
+      std::size_t used = 0, used2 = 0;
+      const double seconds = std::stod(d, &used) * scale;
+      const std::string target_text = text.substr(colon + 1);
+      const double target = std::stod(target_text, &used2);
+      if (used != d.size() || used2 != target_text.size() || seconds < 0 || target < 0)
+        throw std::invalid_argument("junk");
+      stages.emplace_back(seconds, target);
+    } catch (const std::exception&) {
+      throw UserError("--stage '" + text + "': expected DURATION:TARGET, e.g. 30s:100");
+    }
+  }
+  return stages;
+}
+
 // Each virtual user or open-model connection is a socket: raise the soft limit on open files to
 // the hard one, as a load generator needs.
 void raise_open_file_limit() {
@@ -90,6 +119,7 @@ void raise_open_file_limit() {
 
 int run_command(const CommandLine& cl) {
   auto settings = settings::resolve_settings(cl.settings_input);
+  settings.stages = parse_stages(cl.stages);
   const auto run_thresholds = parse_thresholds(cl.thresholds);
   const bool quick = cl.spec.empty() && cl.plan_file.empty();
   if (!cl.spec.empty() && !cl.plan_file.empty())

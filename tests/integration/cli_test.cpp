@@ -203,6 +203,31 @@ BOOST_AUTO_TEST_CASE(quick_mode_loads_one_url_like_wrk) {
   BOOST_TEST(m.at("duration_s").to_number<double>() >= 0.9);
 }
 
+BOOST_AUTO_TEST_CASE(stages_and_iterations_from_the_command_line) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto report = perf::test::temp_dir() + "/stages.json";
+  auto r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/slow", "--stage",
+                "2s:6", "--stage", "1s:0", "--quiet", "--report", "json:" + report});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  auto doc = read_json(report);
+  const auto& m = doc.at("test_cases").at(0).at("metrics");
+  BOOST_TEST(m.at("duration_s").to_number<double>() >= 2.9);
+  BOOST_TEST(m.at("duration_s").to_number<double>() < 4.0);
+  const auto& intervals = m.at("intervals").as_array();
+  BOOST_REQUIRE(intervals.size() >= 3u);
+  BOOST_TEST(intervals[0].at("target").to_number<double>() <
+             intervals[1].at("target").to_number<double>());  // ramping
+  r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast", "--users", "3",
+           "--iterations", "7", "--quiet", "--report", "json:" + report});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  doc = read_json(report);
+  BOOST_TEST(doc.at("test_cases").at(0).at("metrics").at("total_requests").as_int64() == 7);
+  const auto bad =
+      run({perf::test::perf_agent(), "run", "--target", demo.url(), "--stage", "soon:5"});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("--stage 'soon:5'") != std::string::npos, bad.err);
+}
+
 BOOST_AUTO_TEST_CASE(ctrl_c_stops_reports_what_was_measured_and_exits_130) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const auto report = perf::test::temp_dir() + "/interrupted.json";

@@ -26,7 +26,8 @@ api::TestCase make_case(const std::string& test_type, const api::Operation& op,
 }
 
 bool has_explicit_load(const api::Settings& s) {
-  return s.users || s.duration_s || s.ramp_up_s_override || s.think_time_s_override || s.rate_rps;
+  return s.users || s.duration_s || s.ramp_up_s_override || s.think_time_s_override || s.rate_rps ||
+         !s.stages.empty() || s.iterations;
 }
 
 api::LoadPattern explicit_pattern(const api::Settings& s) {
@@ -56,6 +57,14 @@ json::object load_config(const api::LoadPattern& p, const api::Settings& s) {
                       {"think_time", p.think_time_s},
                       {"timeout", s.timeout_s}};
   if (s.rate_rps) config["rate_rps"] = *s.rate_rps;
+  if (p.name == "custom") {
+    if (!s.stages.empty()) {
+      json::array stages;
+      for (const auto& [seconds, target] : s.stages) stages.push_back(json::array{seconds, target});
+      config["stages"] = std::move(stages);
+    }
+    if (s.iterations) config["iterations"] = *s.iterations;
+  }
   return config;
 }
 
@@ -109,6 +118,13 @@ api::Phase phase_from_config(const api::TestCase& c, const api::Settings& s,
   phase.timeout_s = config_number(config, "timeout", s.timeout_s);
   phase.duration_s = s.scaled(config_number(config, "duration_seconds", s.test_duration_s));
   const double rate = config_number(config, "rate_rps", 0);
+  // Stages: [[seconds, target], ...]; targets are users, or req/s in the open model.
+  if (const auto* stages = config.if_contains("stages"); stages && stages->is_array())
+    for (const auto& st : stages->as_array())
+      if (const auto* a = st.if_array();
+          a && a->size() == 2 && (*a)[0].is_number() && (*a)[1].is_number())
+        phase.stages.push_back(
+            {s.scaled((*a)[0].to_number<double>()), (*a)[1].to_number<double>()});
   if (rate > 0) {
     phase.model = api::LoadModel::open;
     phase.rate_rps = rate;

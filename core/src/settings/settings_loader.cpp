@@ -37,6 +37,7 @@ const std::vector<SettingInfo>& setting_table() {
       {"think_time", "PERF_AGENT_THINK_TIME", "explicit think time, s; --think-time"},
       {"rate", "PERF_AGENT_RATE", "open model: requests per second; --rate"},
       {"pattern", "PERF_AGENT_PATTERN", "load pattern name; --pattern"},
+      {"iterations", "PERF_AGENT_ITERATIONS", "explicit request count; --iterations"},
       {"max_body_capture", "PERF_AGENT_MAX_BODY_CAPTURE", "bytes of a probe's body kept (1048576)"},
   };
   return table;
@@ -157,6 +158,7 @@ api::Settings resolve_settings(const SettingsInput& input) {
   if (auto v = number("think_time", 0, "a duration in seconds >= 0")) s.think_time_s_override = *v;
   if (auto v = number("rate", 0.001, "requests per second > 0")) s.rate_rps = *v;
   if (auto v = text("pattern")) s.pattern = *v;
+  if (auto v = whole("iterations", 1)) s.iterations = std::uint64_t(*v);
   if (auto v = whole("max_body_capture", 0)) s.max_body_capture_bytes = std::size_t(*v);
 
   s.patterns = default_patterns();

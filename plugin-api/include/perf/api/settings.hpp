@@ -46,6 +46,8 @@ struct Settings {
   std::optional<double> think_time_s_override;
   std::optional<double> rate_rps;
   std::optional<std::string> pattern;
+  std::vector<std::pair<double, double>> stages;  // --stage: (seconds, users or req/s)
+  std::optional<std::uint64_t> iterations;        // --iterations: requests in all
 
   std::vector<LoadPattern> patterns;  // defaults plus the config file's custom ones
   boost::json::object test_options;   // per test type, from the config file: {"stress_test": {...}}
