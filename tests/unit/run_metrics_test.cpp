@@ -61,3 +61,29 @@ BOOST_AUTO_TEST_CASE(json_round_trip_keeps_what_merge_needs) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(interval_series)
+
+BOOST_AUTO_TEST_CASE(compacting_halves_the_series_and_keeps_the_counts) {
+  std::vector<perf::metrics::IntervalPoint> points;
+  for (int s = 1; s <= 10; ++s) {
+    perf::metrics::IntervalPoint p;
+    p.t_s = s;
+    p.requests = 100;
+    p.errors = s == 4 ? 10 : 0;
+    p.rps = 100;
+    p.p95_ms = s == 3 ? 50 : 5;
+    points.push_back(p);
+  }
+  perf::metrics::compact_intervals(points);
+  BOOST_REQUIRE(points.size() == 5u);
+  std::uint64_t requests = 0, errors = 0;
+  for (const auto& p : points) requests += p.requests, errors += p.errors;
+  BOOST_TEST(requests == 1000u);
+  BOOST_TEST(errors == 10u);
+  BOOST_TEST(points[1].t_s == 4.0);
+  BOOST_TEST(points[1].rps == 100.0);    // 200 requests over 2 s
+  BOOST_TEST(points[1].p95_ms == 50.0);  // the worse second of the pair
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -275,7 +275,13 @@ void close_interval(PhaseRun& run) {
   point.target = run.schedule.value_at(std::min(t, run.planned_s));
   point.target_rss_mb = run.hooks.target_rss_mb ? run.hooks.target_rss_mb() : -1;
   run.totals.add_counts(part);
-  if (dt > 0.05 || part.total_requests > 0) run.totals.intervals.push_back(point);
+  if (dt > 0.05 || part.total_requests > 0) {
+    auto& series = run.totals.intervals;
+    if (series.capacity() < metrics::max_interval_points)
+      series.reserve(metrics::max_interval_points);
+    if (series.size() == metrics::max_interval_points) metrics::compact_intervals(series);
+    series.push_back(point);
+  }
   if (run.hooks.bus) {
     api::Snapshot snapshot;
     snapshot.case_id = run.hooks.case_id;

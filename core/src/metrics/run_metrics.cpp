@@ -19,6 +19,34 @@ void TimingSums::merge(const TimingSums& o) {
   requests += o.requests;
 }
 
+void compact_intervals(std::vector<IntervalPoint>& points) {
+  std::vector<IntervalPoint> merged;
+  merged.reserve(points.capacity());
+  double previous_end = 0;
+  for (std::size_t i = 0; i < points.size(); i += 2) {
+    if (i + 1 == points.size()) {
+      merged.push_back(points[i]);
+      break;
+    }
+    const auto& a = points[i];
+    const auto& b = points[i + 1];
+    IntervalPoint m = b;
+    const double span = b.t_s - previous_end;
+    m.requests = a.requests + b.requests;
+    m.errors = a.errors + b.errors;
+    m.rps = span > 0 ? double(m.requests) / span : 0;
+    m.errors_per_s = span > 0 ? double(m.errors) / span : 0;
+    m.p50_ms = std::max(a.p50_ms, b.p50_ms);
+    m.p95_ms = std::max(a.p95_ms, b.p95_ms);
+    m.p99_ms = std::max(a.p99_ms, b.p99_ms);
+    m.active_users = (a.active_users + b.active_users) / 2;
+    m.target = (a.target + b.target) / 2;
+    merged.push_back(m);
+    previous_end = b.t_s;
+  }
+  points.swap(merged);
+}
+
 void RunMetrics::add_counts(const RunMetrics& later) {
   latency.merge(later.latency);
   total_requests += later.total_requests;

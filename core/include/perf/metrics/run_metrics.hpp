@@ -37,6 +37,14 @@ struct IntervalPoint {
   double target_rss_mb = -1;  // the target's memory when monitored, else -1
 };
 
+// The per-second series of one phase keeps at most this many points, so memory stays constant
+// however long a run is: ten minutes at one-second resolution, coarser beyond.
+inline constexpr std::size_t max_interval_points = 600;
+
+// Halves `points` by merging neighbours: requests and errors add, rates are re-derived over the
+// merged span, per-point percentiles keep the worse of the two (an upper bound).
+void compact_intervals(std::vector<IntervalPoint>& points);
+
 struct RunMetrics {
   LatencyHistogram latency;               // every response, whatever its status
   std::uint64_t total_requests = 0;       // responses plus transport errors
