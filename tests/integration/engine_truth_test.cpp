@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(the_bus_gets_one_snapshot_per_second) {
 
 BOOST_AUTO_TEST_CASE(ramp_up_starts_users_gradually) {
   test::Server server({delay_server, "--delay-ms", "10"});
-  api::Phase p = closed(20, 3.0);
+  api::Phase p = closed(20, 4.0);  // the third second is after the ramp and before the end
   p.ramp_up_s = 2.0;
   const auto r = run_phase(p, server.url());
   BOOST_REQUIRE(r.metrics.intervals.size() >= 3u);
