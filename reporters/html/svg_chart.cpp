@@ -62,7 +62,11 @@ std::string line_chart(const std::string& title, const std::string& x_label,
       << "\" class=\"ax\" text-anchor=\"middle\">" << escape(x_label) << "</text>"
       << "<text x=\"12\" y=\"" << top + plot_h / 2 << "\" class=\"ax\" transform=\"rotate(-90 12 "
       << top + plot_h / 2 << ")\" text-anchor=\"middle\">" << escape(y_label) << "</text>";
-  double legend_x = left + 140;
+  // The legend sits right-aligned on the title line, clear of the title.
+  double legend_width = 0;
+  for (const auto& s : series) legend_width += 24 + 7.0 * double(s.name.size());
+  double legend_x =
+      std::max(left + 8.0 + 7.5 * double(title.size()), double(width) - right - legend_width);
   for (const auto& s : series) {
     if (!s.points.empty()) {
       svg << "<polyline fill=\"none\" stroke=\"" << s.color << "\" stroke-width=\"1.6\" points=\"";
