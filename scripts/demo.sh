@@ -33,6 +33,6 @@ build/bin/perf-agent run --spec examples/demo-api/openapi.yaml --target "$url" \
   "${reports[@]}" "$@"
 status=$?
 set -e
-echo "demo: wrote out/results.json and out/report.html (perf-agent exit code $status)"
+echo "demo: wrote out/results.json, out/junit.xml and out/report.html (perf-agent exit code $status)"
 # 0 passed, 1 some verdict failed (expected here): both mean the run completed.
 [ "$status" -eq 0 ] || [ "$status" -eq 1 ]
