@@ -1,6 +1,6 @@
 // head_check: a third-party test type. Sends HEAD to every GET operation and checks that it
 // answers like GET would (a status below 400 and no body), a habit caches and crawlers rely on.
-#include "perf/api/plugin.hpp"
+#include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 
 namespace {
@@ -32,13 +32,13 @@ class HeadCheck final : public api::TestType {
     result.findings.push_back(
         cases::finding("head_ms", exchange.timing.total_ms, "ms", "HEAD round trip"));
     if (!exchange.ok()) {
-      result.verdict = "error";
+      result.verdict = perf::api::Verdict::error;
       result.reason = "HEAD failed: " + exchange.error;
     } else if (exchange.status >= 400) {
-      result.verdict = "failed";
+      result.verdict = perf::api::Verdict::failed;
       result.reason = "HEAD answered " + std::to_string(exchange.status);
     } else {
-      result.verdict = exchange.body_bytes == 0 ? "passed" : "failed";
+      result.verdict = exchange.body_bytes == 0 ? api::Verdict::passed : api::Verdict::failed;
       result.reason = exchange.body_bytes == 0
                           ? "HEAD answered " + std::to_string(exchange.status) + " without a body"
                           : "HEAD sent a body";

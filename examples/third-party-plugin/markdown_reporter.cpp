@@ -1,5 +1,5 @@
 // markdown: a third-party reporter writing a Markdown summary table (summary.md).
-#include "perf/api/plugin.hpp"
+#include "perf/api/reporter_plugin.hpp"
 #include "perf/util/files.hpp"
 
 #include <cstdio>
@@ -23,7 +23,7 @@ class MarkdownReporter final : public api::Reporter {
       std::snprintf(row, sizeof row, " | %llu | %.2f | %.2f |\n",
                     static_cast<unsigned long long>(c.metrics.total_requests),
                     c.metrics.percentile_ms(95), c.metrics.error_rate_percent());
-      md << "| " << c.test_case.id << " | " << c.verdict << row;
+      md << "| " << c.test_case.id << " | " << api::to_string(c.verdict) << row;
     }
     util::write_file_atomically(path_, md.str());
   }

@@ -3,8 +3,8 @@
 // that errors name the flag.
 #pragma once
 
+#include "perf/plan/planner.hpp"
 #include "perf/settings/settings_loader.hpp"
-#include "planner.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -30,7 +30,7 @@ struct CommandLine {
   std::string plan_file;
   std::string output;  // plan -o, merge -o
   std::string data_file;
-  Selection selection;
+  plan::Selection selection;
   std::vector<std::string> tests;
   std::vector<std::string> thresholds;
   std::vector<std::string> stages;  // --stage DURATION:TARGET

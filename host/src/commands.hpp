@@ -12,6 +12,6 @@ int run_command(const CommandLine& cl);
 int merge_command(const CommandLine& cl);
 
 // Warnings about plugin files that could not be loaded, one line each, on stderr.
-void warn_about_plugins(const PluginRegistry& registry);
+void warn_about_plugins(const plugins::PluginRegistry& registry);
 
 }  // namespace perf::host

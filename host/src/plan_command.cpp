@@ -11,16 +11,16 @@ namespace perf::host {
 int plan_command(const CommandLine& cl) {
   if (cl.spec.empty()) throw UserError("plan: --spec FILE is required");
   const auto settings = settings::resolve_settings(cl.settings_input);
-  PluginRegistry registry;
-  registry.load_folders(plugin_folders(cl.plugin_dirs));
+  plugins::PluginRegistry registry;
+  registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));
   warn_about_plugins(registry);
-  PlanRequest request;
+  plan::PlanRequest request;
   request.spec = cl.spec;
   request.data_file = cl.data_file;
   request.selection = cl.selection;
-  request.test_ids =
-      resolve_test_ids(cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
-  const auto plan = make_plan(request, settings, registry);
+  request.test_ids = plan::resolve_test_ids(
+      cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
+  const auto plan = plan::make_plan(request, settings, registry);
   const std::string text = report::pretty(plan::to_json(plan));
   if (cl.output.empty() || cl.output == "-") {
     std::cout << text;

@@ -7,6 +7,8 @@
 
 namespace perf::host {
 
+using plugins::PluginRegistry;
+
 void warn_about_plugins(const PluginRegistry& registry) {
   for (const auto& p : registry.problems())
     std::cerr << "perf-agent: skipped plugin " << p.message() << "\n";
@@ -14,13 +16,14 @@ void warn_about_plugins(const PluginRegistry& registry) {
 
 int plugins_command(const CommandLine& cl) {
   PluginRegistry registry;
-  registry.load_folders(plugin_folders(cl.plugin_dirs));
+  registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));
   if (cl.json_output) {
     boost::json::array plugins, problems;
     for (const auto& p : registry.plugins())
       plugins.push_back(boost::json::object{{"id", p.id},
-                                            {"kind", to_string(p.kind)},
+                                            {"kind", plugins::to_string(p.kind)},
                                             {"version", p.version},
+                                            {"sdk", p.sdk},
                                             {"summary", p.summary},
                                             {"file", p.file.string()}});
     for (const auto& p : registry.problems())
@@ -35,7 +38,7 @@ int plugins_command(const CommandLine& cl) {
     for (const auto& p : registry.plugins()) {
       if (p.kind != kind) continue;
       std::cout << "  " << std::left << std::setw(22) << p.id << std::setw(8) << p.version
-                << p.summary << "\n      " << p.file.string() << "\n";
+                << p.summary << "\n      " << p.file.string() << " (SDK " << p.sdk << ")\n";
     }
   }
   if (!registry.problems().empty()) {

@@ -17,7 +17,7 @@ void ProgressDisplay::case_started(const api::TestCase& c, std::size_t index, st
   std::cerr << "[" << index << "/" << total << "] " << c.id << "\n";
 }
 
-void ProgressDisplay::snapshot(const api::Snapshot& s) {
+void ProgressDisplay::interval(const api::Snapshot& s) {
   if (!enabled_) return;
   char text[256];
   std::snprintf(text, sizeof text,
@@ -40,18 +40,19 @@ void ProgressDisplay::snapshot(const api::Snapshot& s) {
   }
 }
 
-void ProgressDisplay::line(std::string_view text) {
+void ProgressDisplay::progress(std::string_view text) {
   if (!enabled_) return;
   std::lock_guard lock(mutex_);
   end_bar();
   std::cerr << "  " << text << "\n";
 }
 
-void ProgressDisplay::case_finished(const api::CaseResult& r) {
+void ProgressDisplay::case_done(const api::CaseResult& r) {
   if (!enabled_) return;
   std::lock_guard lock(mutex_);
   end_bar();
-  std::cerr << "  -> " << r.verdict << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
+  std::cerr << "  -> " << api::to_string(r.verdict) << (r.reason.empty() ? "" : ": " + r.reason)
+            << "\n";
 }
 
 }  // namespace perf::host

@@ -1,7 +1,8 @@
-// response_time: a baseline for every selected operation: one user, sequential requests, no
-// think time. Judged against performance_response_threshold (p95) and the error threshold.
-#include "perf/api/plugin.hpp"
+// response_time: the baseline latency of each operation: 1 user, 10 sequential requests, judged
+// on p95 and errors against performance_response_threshold and performance_error_threshold.
+#include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
+#include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
 
@@ -29,14 +30,11 @@ class ResponseTime final : public api::TestType {
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {
-    api::CaseResult result;
-    result.test_case = c;
+    auto result = sdk::start_result(c);
     auto phase = cases::phase_from_config(c, session.settings(), "baseline");
     // The duration only bounds a slow endpoint; the iteration count decides.
-    phase.duration_s = std::max(phase.duration_s, 1.0);
-    auto measured = co_await session.load(std::move(phase));
-    result.metrics = std::move(measured.metrics);
-    result.interrupted = measured.interrupted;
+    phase.duration_s = std::max(phase.duration_s, 1.0 / session.settings().time_scale);
+    co_await sdk::run_phase(session, std::move(phase), result);
     const auto& m = result.metrics;
     result.findings.push_back(
         cases::finding("min_ms", m.latency.min_us() / 1000.0, "ms", "fastest response"));

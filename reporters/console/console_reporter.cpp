@@ -1,7 +1,7 @@
 // console: a k6-like end-of-run summary on stdout: per case verdict, requests, req/s,
 // avg/p50/p90/p95/p99/max, error rate, why it failed, what it found. Colour on a terminal
 // unless NO_COLOR is set.
-#include "perf/api/plugin.hpp"
+#include "perf/api/reporter_plugin.hpp"
 #include "perf/report/result_json.hpp"
 
 #include <boost/json.hpp>
@@ -32,23 +32,17 @@ class ConsoleReporter final : public api::Reporter {
       const auto& m = c.metrics;
       std::string id = c.test_case.id;
       if (id.size() > 46) id = id.substr(0, 43) + "...";
-      std::snprintf(
-          line, sizeof line, "  %-46s %-8s %8llu %9.1f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %6.2f\n",
-          id.c_str(), c.verdict.c_str(), static_cast<unsigned long long>(m.total_requests),
-          m.throughput_rps(), m.latency.mean_us() / 1000.0, m.percentile_ms(50),
-          m.percentile_ms(90), m.percentile_ms(95), m.percentile_ms(99),
-          m.latency.max_us() / 1000.0, m.error_rate_percent());
-      out << paint(line, c.verdict);
-      if (c.verdict == api::verdict::passed)
-        ++counts[0];
-      else if (c.verdict == api::verdict::failed)
-        ++counts[1];
-      else if (c.verdict == api::verdict::warning)
-        ++counts[2];
-      else
-        ++counts[3];
-      if (c.verdict != api::verdict::passed && !c.reason.empty())
-        out << "      " << paint("why: " + c.reason, c.verdict) << "\n";
+      std::snprintf(line, sizeof line,
+                    "  %-46s %-8s %8llu %9.1f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %6.2f\n",
+                    id.c_str(), std::string(api::to_string(c.verdict)).c_str(),
+                    static_cast<unsigned long long>(m.total_requests), m.throughput_rps(),
+                    m.latency.mean_us() / 1000.0, m.percentile_ms(50), m.percentile_ms(90),
+                    m.percentile_ms(95), m.percentile_ms(99), m.latency.max_us() / 1000.0,
+                    m.error_rate_percent());
+      out << paint(line, api::to_string(c.verdict));
+      ++counts[std::size_t(c.verdict)];
+      if (c.verdict != api::Verdict::passed && !c.reason.empty())
+        out << "      " << paint("why: " + c.reason, api::to_string(c.verdict)) << "\n";
       if (!c.findings.empty()) {
         std::string f = "found:";
         for (const auto& finding : c.findings) {
@@ -82,9 +76,9 @@ class ConsoleReporter final : public api::Reporter {
   }
   std::string paint(const std::string& text, std::string_view verdict) const {
     if (!color_) return text;
-    const char* code = verdict == api::verdict::passed    ? "\033[32m"
-                       : verdict == api::verdict::warning ? "\033[33m"
-                                                          : "\033[31m";
+    const char* code = verdict == "passed"    ? "\033[32m"
+                       : verdict == "warning" ? "\033[33m"
+                                              : "\033[31m";
     return code + text + "\033[0m";
   }
   bool color_ = false;

@@ -1,8 +1,8 @@
 // html: one self-contained report file (inline CSS and SVG, no scripts, no external URL):
 // the overall verdict, a table of cases, and per case its findings, assertions, time series
 // (req/s, p95, errors/s) and the charts its test type attached.
-#include "perf/api/plugin.hpp"
-#include "perf/plan/plan_io.hpp"
+#include "perf/api/reporter_plugin.hpp"
+#include "perf/plan/test_case_json.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/files.hpp"
 #include "svg_chart.hpp"
@@ -125,14 +125,14 @@ class HtmlReporter final : public api::Reporter {
     for (const auto& c : s.cases) {
       const auto& m = c.metrics;
       h << "<tr><td><a href=\"#" << anchor(c) << "\">" << escape(c.test_case.id) << "</a></td><td>"
-        << badge(c.verdict) << "</td><td class=\"n\">" << m.total_requests
-        << "</td><td class=\"n\">" << num(m.throughput_rps(), "%.1f") << "</td><td class=\"n\">"
-        << num(m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">" << num(m.percentile_ms(50))
-        << "</td><td class=\"n\">" << num(m.percentile_ms(90)) << "</td><td class=\"n\">"
-        << num(m.percentile_ms(95)) << "</td><td class=\"n\">" << num(m.percentile_ms(99))
-        << "</td><td class=\"n\">" << num(m.latency.max_us() / 1000.0) << "</td><td class=\"n\">"
-        << num(m.error_rate_percent()) << "</td><td class=\"why\">"
-        << (c.verdict == "passed" ? "" : escape(c.reason)) << "</td></tr>";
+        << badge(std::string(api::to_string(c.verdict))) << "</td><td class=\"n\">"
+        << m.total_requests << "</td><td class=\"n\">" << num(m.throughput_rps(), "%.1f")
+        << "</td><td class=\"n\">" << num(m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">"
+        << num(m.percentile_ms(50)) << "</td><td class=\"n\">" << num(m.percentile_ms(90))
+        << "</td><td class=\"n\">" << num(m.percentile_ms(95)) << "</td><td class=\"n\">"
+        << num(m.percentile_ms(99)) << "</td><td class=\"n\">" << num(m.latency.max_us() / 1000.0)
+        << "</td><td class=\"n\">" << num(m.error_rate_percent()) << "</td><td class=\"why\">"
+        << (c.verdict == api::Verdict::passed ? "" : escape(c.reason)) << "</td></tr>";
     }
     h << "</table>";
     if (!s.failed_thresholds.empty()) {
@@ -142,8 +142,10 @@ class HtmlReporter final : public api::Reporter {
     }
     h << "<h2>Details</h2>";
     for (const auto& c : s.cases) {
-      h << "<details id=\"" << anchor(c) << "\"" << (c.verdict == "passed" ? "" : " open")
-        << "><summary>" << badge(c.verdict) << " " << escape(c.test_case.id) << "</summary>";
+      h << "<details id=\"" << anchor(c) << "\""
+        << (c.verdict == api::Verdict::passed ? "" : " open") << "><summary>"
+        << badge(std::string(api::to_string(c.verdict))) << " " << escape(c.test_case.id)
+        << "</summary>";
       h << "<p>" << escape(c.test_case.description)
         << (c.reason.empty() ? "" : " &mdash; " + escape(c.reason)) << "</p>";
       if (!c.findings.empty()) {

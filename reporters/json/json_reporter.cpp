@@ -1,5 +1,5 @@
 // json: the full result (DESIGN §7, docs/result-schema.json), written atomically.
-#include "perf/api/plugin.hpp"
+#include "perf/api/reporter_plugin.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/files.hpp"
 

@@ -2,8 +2,8 @@
 // per test type, one testcase per case, a <failure> listing every failed assertion and threshold
 // with actual and expected values, an <error> for cases that could not run, the key metrics as
 // suite <properties> (the schema allows none on testcases) and as each case's system-out.
-#include "perf/api/plugin.hpp"
-#include "perf/plan/plan_io.hpp"
+#include "perf/api/reporter_plugin.hpp"
+#include "perf/plan/test_case_json.hpp"
 #include "perf/util/files.hpp"
 #include "perf/util/markup.hpp"
 
@@ -58,8 +58,8 @@ class JunitReporter final : public api::Reporter {
       std::size_t f = 0, e = 0;
       double time = 0;
       for (const auto* c : cases) {
-        f += c->verdict == api::verdict::failed;
-        e += c->verdict == api::verdict::error;
+        f += c->verdict == api::Verdict::failed;
+        e += c->verdict == api::Verdict::error;
         time += c->metrics.duration_s;
       }
       tests += cases.size();
@@ -91,7 +91,7 @@ class JunitReporter final : public api::Reporter {
   static void write_case(std::ostringstream& out, const api::CaseResult& c) {
     out << "    <testcase name=\"" << xml(c.test_case.id) << "\" classname=\""
         << xml(c.test_case.test_type) << "\" time=\"" << seconds(c.metrics.duration_s) << "\">\n";
-    if (c.verdict == api::verdict::failed) {
+    if (c.verdict == api::Verdict::failed) {
       std::string details;
       for (const auto& a : c.assertions)
         if (a.passed && !*a.passed)
@@ -101,7 +101,7 @@ class JunitReporter final : public api::Reporter {
       if (details.empty()) details = c.reason + "\n";
       out << "      <failure type=\"performance\" message=\"" << xml(c.reason) << "\">"
           << xml(details) << "</failure>\n";
-    } else if (c.verdict == api::verdict::error) {
+    } else if (c.verdict == api::Verdict::error) {
       out << "      <error type=\"could_not_run\" message=\"" << xml(c.reason) << "\">"
           << xml(c.reason) << "</error>\n";
     }
@@ -113,7 +113,7 @@ class JunitReporter final : public api::Reporter {
                                                       : "";
       summary += "finding " + f.id + "=" + value + (f.unit.empty() ? "" : " " + f.unit) + "\n";
     }
-    if (c.verdict == api::verdict::warning) summary += "warning: " + c.reason + "\n";
+    if (c.verdict == api::Verdict::warning) summary += "warning: " + c.reason + "\n";
     out << "      <system-out>" << xml(summary) << "</system-out>\n    </testcase>\n";
   }
 

@@ -1,9 +1,9 @@
 #define BOOST_TEST_MODULE plugin_loading
 #include "perf/engine/load_engine.hpp"
-#include "perf/metrics/metrics_bus.hpp"
+#include "perf/plugins/plugin_registry.hpp"
 #include "perf/run/case_session.hpp"
+#include "perf/run/metrics_bus.hpp"
 #include "perf/settings/settings_loader.hpp"
-#include "plugin_registry.hpp"
 #include "process.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,7 +18,7 @@
 
 namespace fs = std::filesystem;
 using namespace perf;
-using perf::host::PluginRegistry;
+using perf::plugins::PluginRegistry;
 
 namespace {
 
@@ -50,6 +50,7 @@ BOOST_AUTO_TEST_CASE(a_good_plugin_loads_with_its_descriptor) {
   const auto* p = registry.find("good_probe", api::PluginKind::test_type);
   BOOST_REQUIRE(p);
   BOOST_TEST(p->version == "0.0.1");
+  BOOST_TEST(p->sdk == std::to_string(api::sdk_major) + "." + std::to_string(api::sdk_minor));
   BOOST_TEST(p->file.filename() == "libperf-good_test_plugin.so");
 }
 
@@ -72,9 +73,14 @@ BOOST_AUTO_TEST_CASE(unusable_files_are_named_with_a_reason_and_the_rest_still_l
              std::string::npos);
   BOOST_TEST(reason_for(registry, "libnot_a_plugin.so").find("no perf-agent entry point") !=
              std::string::npos);
-  BOOST_TEST(reason_for(registry, "libperf-wrong_abi_plugin.so").find("plugin ABI 999") !=
-             std::string::npos);
-  BOOST_TEST(registry.problems().size() == 3u);
+  BOOST_TEST(
+      reason_for(registry, "libperf-wrong_abi_plugin.so")
+              .find("built against SDK 999.0, this perf-agent uses SDK 1.") != std::string::npos,
+      reason_for(registry, "libperf-wrong_abi_plugin.so"));
+  BOOST_TEST(reason_for(registry, "libperf-newer_minor_plugin.so").find("newer than this") !=
+                 std::string::npos,
+             reason_for(registry, "libperf-newer_minor_plugin.so"));
+  BOOST_TEST(registry.problems().size() == 4u);
   BOOST_TEST(registry.find("good_probe", api::PluginKind::test_type));
 }
 
@@ -135,9 +141,9 @@ BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
   engine::EngineOptions options;
   options.default_base_url = demo.url();
   engine::LoadEngine engine(executor, options);
-  metrics::MetricsBus bus;
-  std::atomic<bool> stop{false};
-  run::RunContext context{executor, engine, bus, settings, stop, nullptr, {}, nullptr};
+  run::MetricsBus bus;
+  run::StopSignal stop;
+  run::RunContext context{executor, engine, bus, settings, stop, nullptr, {}};
 
   api::TestCase load_case;
   load_case.id = "load";
@@ -158,7 +164,7 @@ BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
   executor.stop();
   BOOST_TEST(load_result.metrics.total_requests > 100u);
   BOOST_TEST(load_result.metrics.failed_requests == 0u);
-  BOOST_TEST(probe_result.verdict == "passed");
+  BOOST_TEST(api::to_string(probe_result.verdict) == "passed");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(third_party_plugins_build_against_the_installed_sdk_and_loa
   // The installed tree works on its own: the executable finds its bundled plugins.
   const auto listed = run({agent, "plugins", "--json"});
   BOOST_REQUIRE_EQUAL(listed.exit_code, 0);
-  BOOST_TEST(listed.out.find(prefix + "/lib/perf-agent/libperf-load_test.so") != std::string::npos,
+  BOOST_TEST(listed.out.find(prefix + "/lib/perf-agent/libperf-load.so") != std::string::npos,
              listed.out);
 
   const auto configure =

@@ -1,6 +1,6 @@
 // A minimal test type for the loading tests: plans one case per operation and runs it as a
 // few probe requests, counting the instances alive so lifetime tests can see destruction.
-#include "perf/api/plugin.hpp"
+#include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 
 #include <atomic>
@@ -40,7 +40,7 @@ class GoodProbe final : public api::TestType {
       if (exchange.status == 200) ++ok;
     }
     result.findings.push_back(cases::finding("ok_probes", ok, "responses", "probes answered 200"));
-    result.verdict = ok == 5 ? "passed" : "failed";
+    result.verdict = ok == 5 ? api::Verdict::passed : api::Verdict::failed;
     co_return result;
   }
 };

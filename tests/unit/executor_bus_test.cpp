@@ -1,5 +1,6 @@
 #include "perf/exec/executor.hpp"
-#include "perf/metrics/metrics_bus.hpp"
+#include "perf/run/metrics_bus.hpp"
+#include "perf/run/stop_signal.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
@@ -23,18 +24,67 @@ BOOST_AUTO_TEST_CASE(each_context_runs_on_its_own_thread) {
   BOOST_TEST(!threads.count(std::this_thread::get_id()));
 }
 
-BOOST_AUTO_TEST_CASE(subscribers_receive_snapshots_until_they_unsubscribe) {
-  perf::metrics::MetricsBus bus;
-  int a = 0, b = 0;
-  const int id = bus.subscribe([&](const perf::api::Snapshot&) { ++a; });
-  bus.subscribe([&](const perf::api::Snapshot& s) { b += int(s.total_requests); });
+namespace {
+struct Counting final : perf::run::RunObserver {
+  int intervals = 0, cases_done = 0;
+  std::uint64_t requests = 0;
+  void interval(const perf::api::Snapshot& s) override {
+    ++intervals;
+    requests += s.total_requests;
+  }
+  void case_done(const perf::api::CaseResult&) override { ++cases_done; }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(observers_receive_events_until_they_unsubscribe) {
+  perf::run::MetricsBus bus;
+  auto a = std::make_shared<Counting>(), b = std::make_shared<Counting>();
+  const int id = bus.subscribe(a);
+  bus.subscribe(b);
   perf::api::Snapshot s;
   s.total_requests = 5;
-  bus.publish(s);
+  bus.interval(s);
+  bus.case_done({});
   bus.unsubscribe(id);
-  bus.publish(s);
-  BOOST_TEST(a == 1);
-  BOOST_TEST(b == 10);
+  bus.interval(s);
+  BOOST_TEST(a->intervals == 1);
+  BOOST_TEST(a->cases_done == 1);
+  BOOST_TEST(b->intervals == 2);
+  BOOST_TEST(b->requests == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(an_observer_may_unsubscribe_from_inside_an_event) {
+  perf::run::MetricsBus bus;
+  struct Once final : perf::run::RunObserver {
+    perf::run::MetricsBus* bus = nullptr;
+    int id = 0, seen = 0;
+    void interval(const perf::api::Snapshot&) override {
+      ++seen;
+      bus->unsubscribe(id);
+    }
+  };
+  auto once = std::make_shared<Once>();
+  once->bus = &bus;
+  once->id = bus.subscribe(once);
+  bus.interval({});
+  bus.interval({});
+  BOOST_TEST(once->seen == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_request_runs_each_callback_once_and_keeps_the_first_reason) {
+  perf::run::StopSignal stop;
+  int woken = 0;
+  const int id = stop.on_request([&] { ++woken; });
+  BOOST_TEST(!stop.requested());
+  BOOST_TEST(stop.request("first"));
+  BOOST_TEST(!stop.request("second"));
+  BOOST_TEST(stop.requested());
+  BOOST_TEST(stop.reason() == "first");
+  BOOST_TEST(woken == 1);
+  stop.remove(id);
+  int late = 0;
+  stop.on_request([&] { ++late; });  // registered after the request: runs at once
+  BOOST_TEST(late == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,13 +1,13 @@
-#include "perf/metrics/run_metrics.hpp"
+#include "perf/api/metrics.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
-using perf::metrics::RunMetrics;
+namespace api = perf::api;
 
 namespace {
-RunMetrics sample(std::uint64_t base, double duration) {
-  RunMetrics m;
+api::Metrics sample(std::uint64_t base, double duration) {
+  api::Metrics m;
   for (std::uint64_t i = 0; i < 100; ++i) m.latency.record(base + i);
   m.total_requests = 110;
   m.successful_requests = 100;
@@ -16,7 +16,19 @@ RunMetrics sample(std::uint64_t base, double duration) {
   m.errors["reset"] = 10;
   m.bytes_received = 5000;
   m.duration_s = duration;
-  m.intervals.push_back({1.0, 110, 1, 2, 3, 10, 110, 10, 5, 5, -1});
+  api::IntervalPoint point;
+  point.t_s = 1.0;
+  point.rps = 110;
+  point.p50_ms = 1;
+  point.p90_ms = 1.5;
+  point.p95_ms = 2;
+  point.p99_ms = 3;
+  point.errors_per_s = 10;
+  point.requests = 110;
+  point.errors = 10;
+  point.active_users = 5;
+  point.target = 5;
+  m.intervals.push_back(point);
   return m;
 }
 }  // namespace
@@ -53,7 +65,7 @@ BOOST_AUTO_TEST_CASE(append_adds_counts_and_shifts_the_later_series) {
 BOOST_AUTO_TEST_CASE(json_round_trip_keeps_what_merge_needs) {
   const auto m = sample(1000, 2.0);
   const auto back =
-      RunMetrics::from_json(boost::json::parse(boost::json::serialize(m.to_json())).as_object());
+      api::Metrics::from_json(boost::json::parse(boost::json::serialize(m.to_json())).as_object());
   BOOST_TEST((back.latency == m.latency));
   BOOST_TEST(back.total_requests == m.total_requests);
   BOOST_TEST(back.errors.at("reset") == 10u);
@@ -65,9 +77,9 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(interval_series)
 
 BOOST_AUTO_TEST_CASE(compacting_halves_the_series_and_keeps_the_counts) {
-  std::vector<perf::metrics::IntervalPoint> points;
+  std::vector<perf::api::IntervalPoint> points;
   for (int s = 1; s <= 10; ++s) {
-    perf::metrics::IntervalPoint p;
+    perf::api::IntervalPoint p;
     p.t_s = s;
     p.requests = 100;
     p.errors = s == 4 ? 10 : 0;
@@ -75,7 +87,7 @@ BOOST_AUTO_TEST_CASE(compacting_halves_the_series_and_keeps_the_counts) {
     p.p95_ms = s == 3 ? 50 : 5;
     points.push_back(p);
   }
-  perf::metrics::compact_intervals(points);
+  perf::api::compact_intervals(points);
   BOOST_REQUIRE(points.size() == 5u);
   std::uint64_t requests = 0, errors = 0;
   for (const auto& p : points) requests += p.requests, errors += p.errors;

@@ -8,9 +8,9 @@ using namespace perf;
 using verdict::parse_threshold;
 
 namespace {
-metrics::RunMetrics metrics_of(std::uint64_t ok, std::uint64_t failed, double duration,
-                               std::uint64_t latency_us) {
-  metrics::RunMetrics m;
+api::Metrics metrics_of(std::uint64_t ok, std::uint64_t failed, double duration,
+                        std::uint64_t latency_us) {
+  api::Metrics m;
   for (std::uint64_t i = 0; i < ok + failed; ++i) m.latency.record(latency_us);
   m.total_requests = ok + failed;
   m.successful_requests = ok;
@@ -68,9 +68,9 @@ BOOST_AUTO_TEST_CASE(rates_counts_and_durations_are_in_k6_units) {
 }
 
 BOOST_AUTO_TEST_CASE(a_window_fails_only_when_the_violation_lasts) {
-  metrics::RunMetrics m = metrics_of(10, 0, 6.0, 1000);
+  api::Metrics m = metrics_of(10, 0, 6.0, 1000);
   for (int s = 1; s <= 6; ++s) {
-    metrics::IntervalPoint p;
+    api::IntervalPoint p;
     p.t_s = s;
     p.requests = 10;
     p.p95_ms = (s == 2 || s == 3) ? 900 : 100;  // two slow seconds
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(case_checks_judge_assertions_and_performance_thresholds) {
   r.test_case.performance_thresholds = boost::json::object{{"error_rate_percent", 5.0}};
   const auto checks = verdict::check_case(r);
   verdict::conclude(r, checks);
-  BOOST_TEST(r.verdict == "failed");
+  BOOST_TEST(perf::api::to_string(r.verdict) == "failed");
   BOOST_TEST(*r.assertions[0].passed);
   BOOST_TEST(!*r.assertions[1].passed);
   BOOST_TEST(*r.assertions[1].actual == 100.0);
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(case_checks_judge_assertions_and_performance_thresholds) {
              r.reason);
   api::CaseResult empty;
   verdict::conclude(empty, verdict::check_case(empty));
-  BOOST_TEST(empty.verdict == "error");  // nothing measured is never a pass
+  BOOST_TEST(perf::api::to_string(empty.verdict) == "error");  // nothing measured is never a pass
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,15 +57,14 @@ struct PhaseRun {
 
   // Interval harvest (once per interval, never on the request path).
   std::mutex mutex;
-  metrics::RunMetrics totals;
-  metrics::RunMetrics interval;
+  api::Metrics totals;
+  api::Metrics interval;
   double interval_users = 0;
-  int harvested = 0;
   double last_harvest_s = 0;
 
+  bool interrupted() const { return hooks.stop && hooks.stop->requested(); }
   bool should_stop(Clock::time_point now) const {
-    return stopping.load(std::memory_order_relaxed) || now >= end ||
-           (hooks.stop && hooks.stop->load(std::memory_order_relaxed));
+    return stopping.load(std::memory_order_relaxed) || now >= end || interrupted();
   }
   double elapsed_s(Clock::time_point now) const {
     return std::chrono::duration<double>(now - start).count();
@@ -94,6 +93,15 @@ class Worker {
 
   asio::io_context& context() { return context_; }
 
+  // On a stop request (posted to this worker's context): every sleeping user and arrival loop
+  // wakes now, and exchanges under way are aborted (not counted), instead of anyone polling.
+  void wake_for_stop() {
+    for (auto* timer : sleeping_) timer->cancel();
+    sweeper_timer_.cancel();
+    for (auto& c : connections_)
+      if (c->busy()) c->abort(false);
+  }
+
   Recorder recorder;
   double active = 0;  // users running now (closed) or requests in flight (open)
 
@@ -103,13 +111,13 @@ class Worker {
     const auto tick = std::clamp(run_.timeout / 10, Clock::duration(std::chrono::milliseconds(5)),
                                  Clock::duration(std::chrono::milliseconds(100)));
     boost::system::error_code ec;
-    while (!finished_) {
+    while (!finished_ && !run_.interrupted()) {
       sweeper_timer_.expires_after(tick);
       co_await sweeper_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (run_.interrupted()) break;  // wake_for_stop aborted what was under way
       const auto now = Clock::now();
-      const bool interrupted = run_.hooks.stop && run_.hooks.stop->load();
       for (auto& c : connections_)
-        if (c->busy() && (interrupted || now > c->deadline())) c->abort(!interrupted);
+        if (c->busy() && now > c->deadline()) c->abort(true);
     }
   }
 
@@ -119,13 +127,14 @@ class Worker {
     return *connections_.back();
   }
 
-  // Sleeps until `when` in short slices, so a stop request is noticed quickly.
+  // Sleeps until `when`; a stop request cancels the timer (wake_for_stop).
   asio::awaitable<void> sleep_until(asio::steady_timer& timer, Clock::time_point when) {
+    if (run_.should_stop(Clock::now())) co_return;
     boost::system::error_code ec;
-    while (Clock::now() < when && !run_.should_stop(Clock::now())) {
-      timer.expires_at(std::min(when, Clock::now() + std::chrono::milliseconds(200)));
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    timer.expires_at(when);
+    sleeping_.push_back(&timer);
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::erase(sleeping_, &timer);
   }
 
   asio::awaitable<void> run_closed() {
@@ -200,8 +209,7 @@ class Worker {
       if (t >= run_.planned_s) break;
       const auto intended = run_.start + seconds(t);
       if (intended > Clock::now()) {
-        timer.expires_at(intended);
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await sleep_until(timer, intended);
         if (run_.should_stop(Clock::now())) break;
       }
       launch(intended, in_flight);
@@ -249,6 +257,7 @@ class Worker {
   std::size_t workers_;
   std::vector<std::unique_ptr<http::Connection>> connections_;
   std::vector<http::Connection*> idle_;
+  std::vector<asio::steady_timer*> sleeping_;  // timers of users and arrival loops now waiting
   std::size_t max_connections_ = 0;
   std::size_t next_request_ = 0;
   asio::steady_timer sweeper_timer_{context_};
@@ -256,19 +265,20 @@ class Worker {
 };
 
 // Closes the interval once every worker has handed in its counters: one point of the series,
-// totals updated, a snapshot on the bus. Called with run.mutex held.
-void close_interval(PhaseRun& run) {
+// totals updated, a snapshot for the bus. Runs on the control context with run.mutex held.
+api::Snapshot close_interval(PhaseRun& run) {
   const auto now = Clock::now();
   const double t = run.elapsed_s(now);
   const double dt = t - run.last_harvest_s;
   auto& part = run.interval;
-  metrics::IntervalPoint point;
+  api::IntervalPoint point;
   point.t_s = t;
   point.requests = part.total_requests;
   point.errors = part.failed_requests;
   point.rps = dt > 0 ? double(part.total_requests) / dt : 0;
   point.errors_per_s = dt > 0 ? double(part.failed_requests) / dt : 0;
   point.p50_ms = part.percentile_ms(50);
+  point.p90_ms = part.percentile_ms(90);
   point.p95_ms = part.percentile_ms(95);
   point.p99_ms = part.percentile_ms(99);
   point.active_users = run.interval_users;
@@ -277,30 +287,27 @@ void close_interval(PhaseRun& run) {
   run.totals.add_counts(part);
   if (dt > 0.05 || part.total_requests > 0) {
     auto& series = run.totals.intervals;
-    if (series.capacity() < metrics::max_interval_points)
-      series.reserve(metrics::max_interval_points);
-    if (series.size() == metrics::max_interval_points) metrics::compact_intervals(series);
+    if (series.capacity() < api::max_interval_points) series.reserve(api::max_interval_points);
+    if (series.size() == api::max_interval_points) api::compact_intervals(series);
     series.push_back(point);
   }
-  if (run.hooks.bus) {
-    api::Snapshot snapshot;
-    snapshot.case_id = run.hooks.case_id;
-    snapshot.phase = run.phase.name;
-    snapshot.elapsed_s = t;
-    snapshot.planned_s = run.planned_s;
-    snapshot.point = point;
-    snapshot.total_requests = run.totals.total_requests;
-    snapshot.total_errors = run.totals.failed_requests;
-    run.hooks.bus->publish(snapshot);
-  }
-  part = metrics::RunMetrics{};
+  api::Snapshot snapshot;
+  snapshot.case_id = run.hooks.case_id;
+  snapshot.phase = run.phase.name;
+  snapshot.elapsed_s = t;
+  snapshot.planned_s = run.planned_s;
+  snapshot.point = point;
+  snapshot.total_requests = run.totals.total_requests;
+  snapshot.total_errors = run.totals.failed_requests;
+  part = api::Metrics{};
   run.interval_users = 0;
-  run.harvested = 0;
   run.last_harvest_s = t;
+  return snapshot;
 }
 
 // Moves each worker's counters into the phase, on the worker's own thread (so the request path
-// never takes a lock), and waits until all are in.
+// never takes a lock), waits until all are in, then closes the interval and publishes it here,
+// on the control context: observers never run on a load thread.
 asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
   WaitGroup group(co_await asio::this_coro::executor);
   group.add(int(run->workers.size()));
@@ -310,12 +317,17 @@ asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
         std::lock_guard lock(run->mutex);
         w->recorder.drain_into(run->interval);
         run->interval_users += w->active;
-        if (++run->harvested == int(run->workers.size())) close_interval(*run);
       }
       group.done();
     });
   }
   co_await group.wait();
+  api::Snapshot snapshot;
+  {
+    std::lock_guard lock(run->mutex);
+    snapshot = close_interval(*run);
+  }
+  if (run->hooks.on_interval) run->hooks.on_interval(snapshot);
 }
 
 asio::awaitable<void> tick(std::shared_ptr<PhaseRun> run, std::shared_ptr<asio::steady_timer> timer,
@@ -363,6 +375,11 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   for (std::size_t i = 0; i < n; ++i)
     run->workers.push_back(std::make_unique<Worker>(*run, executor_.context(i), i, n));
 
+  // A stop request wakes every worker on its own thread.
+  run::StopCallback wake(run->hooks.stop, [run] {
+    for (auto& worker : run->workers)
+      asio::post(worker->context(), [run, w = worker.get()] { w->wake_for_stop(); });
+  });
   auto control = co_await asio::this_coro::executor;
   WaitGroup workers(control);
   workers.add(int(n));
@@ -386,7 +403,7 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
 
   api::PhaseResult result;
   result.name = run->phase.name;
-  result.interrupted = run->hooks.stop && run->hooks.stop->load();
+  result.interrupted = run->interrupted();
   auto& m = result.metrics;
   m = std::move(run->totals);
   m.duration_s = std::chrono::duration<double>(stopped - run->start).count();

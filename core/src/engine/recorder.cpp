@@ -2,8 +2,8 @@
 
 namespace perf::engine {
 
-void Recorder::drain_into(metrics::RunMetrics& into) {
-  into.latency.merge(latency);
+void Recorder::drain_into(api::Metrics& into) {
+  into.latency.hdr().merge(latency);
   into.total_requests += requests;
   into.successful_requests += successful;
   into.failed_requests += failed;
@@ -21,7 +21,7 @@ void Recorder::drain_into(metrics::RunMetrics& into) {
   requests = successful = failed = bytes_in = bytes_out = dropped = retried = 0;
   status.fill(0);
   errors.fill(0);
-  timing = metrics::TimingSums{};
+  timing = api::TimingSums{};
 }
 
 }  // namespace perf::engine

@@ -13,7 +13,10 @@ Executor::Executor(int threads) {
         std::make_unique<boost::asio::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     guards_.push_back(boost::asio::make_work_guard(*contexts_.back()));
   }
+  control_ = std::make_unique<boost::asio::io_context>(1);
+  guards_.push_back(boost::asio::make_work_guard(*control_));
   for (auto& context : contexts_) threads_.emplace_back([c = context.get()] { c->run(); });
+  threads_.emplace_back([c = control_.get()] { c->run(); });
 }
 
 Executor::~Executor() {
@@ -23,6 +26,7 @@ Executor::~Executor() {
 void Executor::stop() {
   guards_.clear();
   for (auto& context : contexts_) context->stop();
+  if (control_) control_->stop();
   for (auto& thread : threads_)
     if (thread.joinable()) thread.join();
   threads_.clear();

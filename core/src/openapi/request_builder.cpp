@@ -13,22 +13,6 @@ namespace perf::openapi {
 
 namespace json = boost::json;
 
-std::string percent_encode(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string serialize_body(const json::value& value, const std::string& content_type) {
   if (content_type.find("json") != std::string::npos) return json::serialize(value);
   if (content_type == "application/x-www-form-urlencoded") {

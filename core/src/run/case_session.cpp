@@ -2,6 +2,7 @@
 
 #include "perf/util/user_error.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -18,17 +19,28 @@ asio::any_io_executor CaseSession::executor() {
   return run_.executor.control().get_executor();
 }
 
+api::Phase CaseSession::scaled(api::Phase phase, double time_scale) {
+  phase.duration_s *= time_scale;
+  phase.ramp_up_s *= time_scale;
+  for (auto& stage : phase.stages) stage.duration_s *= time_scale;
+  return phase;
+}
+
 asio::awaitable<api::PhaseResult> CaseSession::load(api::Phase phase) {
   if (phase.base_url.empty()) phase.base_url = base_url_;
+  if (phase.timeout_s <= 0) phase.timeout_s = run_.settings.timeout_s;
   if (!run_.decoration.empty())
     for (auto& request : phase.requests) run_.decoration.apply(request);
   engine::PhaseHooks hooks;
-  hooks.bus = &run_.bus;
+  hooks.on_interval = [bus = &run_.bus](const api::Snapshot& s) { bus->interval(s); };
   hooks.case_id = case_id_;
   hooks.stop = &run_.stop;
   if (run_.monitor && run_.monitor->watches_target())
     hooks.target_rss_mb = [m = run_.monitor] { return m->target_rss_mb(); };
-  co_return co_await run_.engine.run(std::move(phase), std::move(hooks));
+  const double scale = run_.settings.time_scale;
+  auto result = co_await run_.engine.run(scaled(std::move(phase), scale), std::move(hooks));
+  result.time_scale = scale;
+  co_return result;
 }
 
 std::shared_ptr<const http::Target> CaseSession::target_for(const std::string& base_url) {
@@ -113,16 +125,15 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
 }
 
 asio::awaitable<void> CaseSession::sleep(double seconds) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  const auto until = std::chrono::steady_clock::now() +
-                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                         std::chrono::duration<double>(seconds));
+  auto ex = co_await asio::this_coro::executor;
+  auto timer = std::make_shared<asio::steady_timer>(ex);
+  timer->expires_after(std::chrono::duration_cast<asio::steady_timer::duration>(
+      std::chrono::duration<double>(seconds)));
+  // A stop request cancels the wait (on the timer's own executor).
+  StopCallback wake(&run_.stop, [ex, timer] { asio::post(ex, [timer] { timer->cancel(); }); });
   boost::system::error_code ec;
-  while (!run_.stop.load() && std::chrono::steady_clock::now() < until) {
-    timer.expires_at(
-        std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(200)));
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
+  if (!run_.stop.requested())
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 api::ResourceSample CaseSession::resources() {
@@ -131,7 +142,7 @@ api::ResourceSample CaseSession::resources() {
 }
 
 void CaseSession::progress(std::string_view line) {
-  if (run_.progress) run_.progress(line);
+  run_.bus.progress(line);
 }
 
 }  // namespace perf::run

@@ -1,5 +1,7 @@
 #include "perf/run/request_decoration.hpp"
 
+#include <openssl/evp.h>
+
 #include "perf/openapi/request_builder.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -28,6 +30,54 @@ void RequestDecoration::apply(api::RequestSpec& request) const {
       }
     request.headers.emplace_back("Cookie", cookie);
   }
+}
+
+std::string base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()), int(in.size()));
+  out.resize(std::size_t(n));
+  return out;
+}
+
+RequestDecoration decoration_for(const Credentials& credentials,
+                                 const std::vector<api::SecurityScheme>& schemes) {
+  RequestDecoration d;
+  for (const auto& h : credentials.headers) {
+    const auto colon = h.find(':');
+    std::string value = h.substr(colon + 1);
+    while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+    d.headers.emplace_back(h.substr(0, colon), value);
+  }
+  if (!credentials.bearer_token.empty())
+    d.headers.emplace_back("Authorization", "Bearer " + credentials.bearer_token);
+  if (!credentials.basic_auth.empty())
+    d.headers.emplace_back("Authorization", "Basic " + base64(credentials.basic_auth));
+  if (!credentials.api_key.empty()) {
+    const auto eq = credentials.api_key.find('=');
+    const std::string name = credentials.api_key.substr(0, eq);
+    const std::string value = credentials.api_key.substr(eq + 1);
+    const api::SecurityScheme* chosen = nullptr;
+    std::size_t api_key_schemes = 0;
+    for (const auto& s : schemes) {
+      if (s.type != "apiKey") continue;
+      ++api_key_schemes;
+      if (boost::beast::iequals(s.param_name, name) || boost::beast::iequals(s.name, name))
+        chosen = &s;
+    }
+    if (!chosen && api_key_schemes == 1)
+      for (const auto& s : schemes)
+        if (s.type == "apiKey") chosen = &s;
+    const std::string location = chosen ? chosen->location : "header";
+    const std::string param = chosen && !chosen->param_name.empty() ? chosen->param_name : name;
+    if (location == "query")
+      d.query.emplace_back(param, value);
+    else if (location == "cookie")
+      d.cookie = param + "=" + value;
+    else
+      d.headers.emplace_back(param, value);
+  }
+  return d;
 }
 
 }  // namespace perf::run

@@ -113,14 +113,10 @@ Threshold parse_threshold(const std::string& text) {
                   std::string(t.metric == "http_req_failed" ? "" : " and count"));
   if (duration && t.metric != "http_req_duration" && t.aggregation != "avg")
     bad(text, "only avg is recorded for " + t.metric);
-  if (t.window_s > 0 &&
-      !(t.metric == "http_req_duration" && t.aggregation == "p" &&
-        (t.percentile == 50 || t.percentile == 95 || t.percentile == 99)) &&
-      !(t.metric == "http_req_failed" && t.aggregation == "rate") &&
-      !(t.metric == "http_reqs" && t.aggregation == "rate"))
+  if (t.window_s > 0 && !judged_per_second(t))
     bad(text,
-        "a windowed threshold works on p(50), p(95), p(99) of http_req_duration, or the rate of "
-        "http_req_failed or http_reqs (the per-second series)");
+        "a windowed threshold works on med, p(50), p(90), p(95), p(99) of http_req_duration, or "
+        "the rate of http_req_failed or http_reqs (the per-second series)");
   return t;
 }
 
@@ -133,7 +129,7 @@ bool compare(double a, const std::string& op, double b) {
   return std::fabs(a - b) >= 1e-9;
 }
 
-std::optional<double> threshold_value(const Threshold& t, const metrics::RunMetrics& m) {
+std::optional<double> threshold_value(const Threshold& t, const api::Metrics& m) {
   if (m.total_requests == 0 && t.metric != "dropped_iterations") return std::nullopt;
   if (t.metric == "http_req_duration") {
     if (m.latency.count() == 0) return std::nullopt;
@@ -164,6 +160,22 @@ std::optional<double> threshold_value(const Threshold& t, const metrics::RunMetr
   return std::nullopt;
 }
 
+bool judged_per_second(const Threshold& t) {
+  if (t.metric == "http_reqs" || t.metric == "http_req_failed") return t.aggregation == "rate";
+  if (t.metric != "http_req_duration") return false;
+  if (t.aggregation == "med") return true;
+  return t.aggregation == "p" &&
+         (t.percentile == 50 || t.percentile == 90 || t.percentile == 95 || t.percentile == 99);
+}
+
+std::optional<double> per_second_value(const Threshold& t, const api::IntervalPoint& p) {
+  if (!judged_per_second(t) || p.requests == 0) return std::nullopt;
+  if (t.metric == "http_reqs") return p.rps;
+  if (t.metric == "http_req_failed") return double(p.errors) / double(p.requests);
+  const double n = t.aggregation == "med" ? 50 : t.percentile;
+  return n == 50 ? p.p50_ms : n == 90 ? p.p90_ms : n == 95 ? p.p95_ms : p.p99_ms;
+}
+
 namespace {
 std::string describe(const Threshold& t, double actual) {
   char b[64];
@@ -171,14 +183,9 @@ std::string describe(const Threshold& t, double actual) {
   return t.text + b;
 }
 
-double interval_value(const Threshold& t, const metrics::IntervalPoint& p) {
-  if (t.metric == "http_reqs") return p.rps;
-  if (t.metric == "http_req_failed") return p.requests ? double(p.errors) / double(p.requests) : 0;
-  return t.percentile == 50 ? p.p50_ms : t.percentile == 99 ? p.p99_ms : p.p95_ms;
-}
 }  // namespace
 
-ThresholdResult evaluate(const Threshold& t, const std::vector<const metrics::RunMetrics*>& parts) {
+ThresholdResult evaluate(const Threshold& t, const std::vector<const api::Metrics*>& parts) {
   ThresholdResult r;
   if (t.window_s > 0) {
     // Fails when the condition is violated in consecutive intervals covering the window.
@@ -187,7 +194,9 @@ ThresholdResult evaluate(const Threshold& t, const std::vector<const metrics::Ru
       double violated_since = -1;
       double previous_t = 0;
       for (const auto& p : m->intervals) {
-        const double v = interval_value(t, p);
+        const auto value = per_second_value(t, p);
+        if (!value) continue;  // a second without requests says nothing
+        const double v = *value;
         r.evaluated = true;
         if (!compare(v, t.op, t.value)) {
           if (violated_since < 0) violated_since = previous_t;
@@ -203,7 +212,7 @@ ThresholdResult evaluate(const Threshold& t, const std::vector<const metrics::Ru
     r.message = describe(t, worst) + (r.passed ? "" : " for at least the window");
     return r;
   }
-  metrics::RunMetrics merged;
+  api::Metrics merged;
   for (const auto* m : parts) {
     merged.add_counts(*m);
     merged.duration_s += m->duration_s;

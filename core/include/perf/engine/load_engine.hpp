@@ -6,6 +6,7 @@
 #include "perf/api/load.hpp"
 #include "perf/exec/executor.hpp"
 #include "perf/http/target.hpp"
+#include "perf/run/stop_signal.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -24,10 +25,11 @@ struct EngineOptions {
 };
 
 struct PhaseHooks {
-  api::MetricsBus* bus = nullptr;
+  // Called once per interval on the control context (the one run() is awaited on).
+  std::function<void(const api::Snapshot&)> on_interval;
   std::string case_id;
-  const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C / SIGTERM / abortOnFail
-  std::function<double()> target_rss_mb;    // -1 when not monitored
+  run::StopSignal* stop = nullptr;        // Ctrl-C / SIGTERM / abortOnFail: wakes every worker
+  std::function<double()> target_rss_mb;  // -1 when not monitored
 };
 
 class LoadEngine {

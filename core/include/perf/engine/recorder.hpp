@@ -2,8 +2,9 @@
 // drained into the phase's totals once per interval.
 #pragma once
 
+#include "perf/api/metrics.hpp"
 #include "perf/http/connection.hpp"
-#include "perf/metrics/run_metrics.hpp"
+#include "perf/metrics/latency_histogram.hpp"
 
 #include <array>
 #include <cstdint>
@@ -21,7 +22,7 @@ struct Recorder {
   std::uint64_t retried = 0;
   std::array<std::uint64_t, 600> status{};  // by code; codes >= 600 are counted at 599
   std::array<std::uint64_t, http::error_kind_count> errors{};
-  metrics::TimingSums timing;
+  api::TimingSums timing;
 
   void record(const http::Outcome& outcome, std::uint64_t latency_us) noexcept {
     if (outcome.error == http::ErrorKind::aborted) return;
@@ -50,7 +51,7 @@ struct Recorder {
   }
 
   // Adds everything to `into` (counts and histogram only) and starts over.
-  void drain_into(metrics::RunMetrics& into);
+  void drain_into(api::Metrics& into);
 };
 
 }  // namespace perf::engine

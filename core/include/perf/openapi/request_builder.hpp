@@ -3,6 +3,8 @@
 // where they name a parameter.
 #pragma once
 
+#include "perf/http/url.hpp"
+
 #include "perf/api/test_type.hpp"
 
 #include <boost/json/object.hpp>
@@ -36,8 +38,7 @@ class RequestBuilder final : public api::RequestFactory {
   RequestBuildOptions options_;
 };
 
-// RFC 3986 percent-encoding of everything but unreserved characters.
-std::string percent_encode(std::string_view text);
+using http::percent_encode;
 // Serializes a body value for a media type (JSON, form-urlencoded, multipart, text).
 std::string serialize_body(const boost::json::value& value, const std::string& content_type);
 

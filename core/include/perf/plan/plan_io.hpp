@@ -5,6 +5,7 @@
 #include "perf/api/model.hpp"
 #include "perf/api/test_case.hpp"
 #include "perf/api/test_type.hpp"
+#include "perf/plan/test_case_json.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -31,15 +32,11 @@ struct Plan {
   std::string note;
 };
 
-boost::json::object to_json(const api::TestCase& c);
 boost::json::object to_json(const Plan& plan);
 
 // Throws perf::UserError "FILE: JSON_POINTER: problem" for anything that is not a valid plan.
-api::TestCase test_case_from_json(const boost::json::value& v, const std::string& where);
 Plan plan_from_json(const boost::json::value& v, const std::string& file);
 Plan read_plan(const std::filesystem::path& path);
 void write_plan(const Plan& plan, const std::filesystem::path& path);
-
-std::string iso8601_utc(std::int64_t unix_ms);
 
 }  // namespace perf::plan

@@ -5,12 +5,11 @@
 #include "perf/api/session.hpp"
 #include "perf/engine/load_engine.hpp"
 #include "perf/http/connection.hpp"
-#include "perf/metrics/metrics_bus.hpp"
 #include "perf/monitor/resource_monitor.hpp"
+#include "perf/run/metrics_bus.hpp"
 #include "perf/run/request_decoration.hpp"
+#include "perf/run/stop_signal.hpp"
 
-#include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,12 +20,11 @@ namespace perf::run {
 struct RunContext {
   exec::Executor& executor;
   engine::LoadEngine& engine;
-  metrics::MetricsBus& bus;
+  MetricsBus& bus;
   const api::Settings& settings;
-  std::atomic<bool>& stop;
+  StopSignal& stop;
   monitor::ResourceMonitor* monitor = nullptr;  // null when nothing is monitored
   RequestDecoration decoration;
-  std::function<void(std::string_view)> progress;  // null: progress lines are dropped
 };
 
 class CaseSession final : public api::Session {
@@ -38,15 +36,17 @@ class CaseSession final : public api::Session {
   boost::asio::awaitable<api::Exchange> send(api::RequestSpec request,
                                              api::ProbeOptions options) override;
   boost::asio::awaitable<void> sleep(double seconds) override;
-  api::MetricsBus& bus() override { return run_.bus; }
   const api::Settings& settings() const override { return run_.settings; }
   api::ResourceSample resources() override;
-  bool stop_requested() const override { return run_.stop.load(); }
+  bool stop_requested() const override { return run_.stop.requested(); }
   void progress(std::string_view line) override;
 
-  // Every probe this case sent (Session::send), counted like load: the host adds them to the
+  // Every probe this case sent (Session::send), counted like load: the Runner adds them to the
   // case's metrics so probe-based test types report what they sent.
-  const metrics::RunMetrics& probe_metrics() const { return probes_; }
+  const api::Metrics& probe_metrics() const { return probes_; }
+
+  // A phase's plan seconds as run: duration, ramp-up and stages multiplied by --time-scale.
+  static api::Phase scaled(api::Phase phase, double time_scale);
 
  private:
   std::shared_ptr<const http::Target> target_for(const std::string& base_url);
@@ -57,7 +57,7 @@ class CaseSession final : public api::Session {
   std::map<std::string, std::shared_ptr<const http::Target>> targets_;
   // Kept-alive probe connections by base URL.
   std::multimap<std::string, std::unique_ptr<http::Connection>> idle_;
-  metrics::RunMetrics probes_;
+  api::Metrics probes_;
 };
 
 }  // namespace perf::run

@@ -3,6 +3,7 @@
 // plan files so that secrets are never written to disk.
 #pragma once
 
+#include "perf/api/model.hpp"
 #include "perf/api/request.hpp"
 
 #include <string>
@@ -19,5 +20,20 @@ struct RequestDecoration {
   bool empty() const { return headers.empty() && query.empty() && cookie.empty(); }
   void apply(api::RequestSpec& request) const;
 };
+
+// What the user gave on the command line (or a task's parameters) to authenticate and decorate.
+struct Credentials {
+  std::vector<std::string> headers;  // "Name: value"
+  std::string bearer_token;
+  std::string basic_auth;  // "user:password"
+  std::string api_key;     // "NAME=value"
+};
+
+// An API key goes where the spec's apiKey security scheme puts it (header, query or cookie);
+// without such a scheme, in a header of the given name.
+RequestDecoration decoration_for(const Credentials& credentials,
+                                 const std::vector<api::SecurityScheme>& schemes);
+
+std::string base64(std::string_view bytes);
 
 }  // namespace perf::run

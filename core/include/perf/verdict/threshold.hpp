@@ -30,8 +30,15 @@ struct Threshold {
 Threshold parse_threshold(const std::string& text);
 
 // The aggregated value over `m`; nullopt when `m` has no data for it.
-std::optional<double> threshold_value(const Threshold& t, const metrics::RunMetrics& m);
+std::optional<double> threshold_value(const Threshold& t, const api::Metrics& m);
 bool compare(double actual, const std::string& op, double expected);
+
+// The one rule that maps a threshold to a per-second value, for windowed thresholds and live
+// abortOnFail checks alike: the rate of http_reqs and http_req_failed, and med, p(50), p(90),
+// p(95), p(99) of http_req_duration (the percentiles each interval keeps). Anything else has no
+// per-second value (judged_per_second false). nullopt too for a second without requests.
+bool judged_per_second(const Threshold& t);
+std::optional<double> per_second_value(const Threshold& t, const api::IntervalPoint& point);
 
 struct ThresholdResult {
   bool passed = true;
@@ -42,6 +49,6 @@ struct ThresholdResult {
 
 // Evaluates over the merged metrics (whole-run thresholds) or, with a window, over the
 // per-interval series of each metrics object given.
-ThresholdResult evaluate(const Threshold& t, const std::vector<const metrics::RunMetrics*>& parts);
+ThresholdResult evaluate(const Threshold& t, const std::vector<const api::Metrics*>& parts);
 
 }  // namespace perf::verdict

@@ -2,11 +2,10 @@
 // ramping-vus, constant-arrival-rate, ramping-arrival-rate), and what the engine measured.
 #pragma once
 
+#include "perf/api/metrics.hpp"
 #include "perf/api/request.hpp"
-#include "perf/metrics/run_metrics.hpp"
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +23,8 @@ struct Stage {
   double target = 0;
 };
 
+// Durations are plan seconds: the Session multiplies duration_s, ramp_up_s and stage durations by
+// --time-scale (think time is a property of the user and is not scaled).
 struct Phase {
   Phase() {}  // not an aggregate: see RequestSpec
   std::string name;
@@ -45,8 +46,9 @@ struct Phase {
 
 struct PhaseResult {
   std::string name;
-  metrics::RunMetrics metrics;
+  Metrics metrics;
   bool interrupted = false;  // stopped by Ctrl-C / SIGTERM or an abortOnFail threshold
+  double time_scale = 1;     // what the Session multiplied the phase's durations by
 };
 
 // The agent's own and (when configured) the target's resource use.
@@ -60,24 +62,15 @@ struct ResourceSample {
   std::string target_error;  // why the target could not be sampled
 };
 
-// What the metrics bus publishes once per interval while a phase runs.
+// What the run publishes once per interval while a phase runs (reporters get it live).
 struct Snapshot {
   std::string case_id;
   std::string phase;
-  double elapsed_s = 0;
+  double elapsed_s = 0;  // since the phase started
   double planned_s = 0;  // 0 when unknown (iterations)
-  metrics::IntervalPoint point;
-  std::uint64_t total_requests = 0;
+  IntervalPoint point;
+  std::uint64_t total_requests = 0;  // in the phase so far
   std::uint64_t total_errors = 0;
-};
-
-class MetricsBus {
- public:
-  using Subscriber = std::function<void(const Snapshot&)>;
-  virtual ~MetricsBus() = default;
-  virtual int subscribe(Subscriber subscriber) = 0;  // returns an id for unsubscribe
-  virtual void unsubscribe(int id) = 0;
-  virtual void publish(const Snapshot& snapshot) = 0;
 };
 
 }  // namespace perf::api

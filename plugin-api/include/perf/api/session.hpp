@@ -20,17 +20,18 @@ class Session {
   // The executor the case's coroutine runs on (one of the shared pool's threads).
   virtual boost::asio::any_io_executor executor() = 0;
 
-  // Runs one phase of load on every engine thread and returns what it measured.
-  // Arguments are taken by value: they must outlive the coroutine.
+  // Runs one phase of load on every engine thread and returns what it measured. The phase's
+  // durations are plan seconds; the Session applies --time-scale. Arguments are taken by value:
+  // they must outlive the coroutine.
   virtual boost::asio::awaitable<PhaseResult> load(Phase phase) = 0;
 
   // Sends one request and returns the whole exchange (status, headers, body start, timing).
   virtual boost::asio::awaitable<Exchange> send(RequestSpec request, ProbeOptions options) = 0;
 
-  // Waits, unless the run is being stopped (then returns at once).
+  // Waits real seconds (not scaled: a server's Retry-After is real time), unless the run is
+  // being stopped (then returns at once).
   virtual boost::asio::awaitable<void> sleep(double seconds) = 0;
 
-  virtual MetricsBus& bus() = 0;
   virtual const Settings& settings() const = 0;
   virtual ResourceSample resources() = 0;
 

@@ -1,8 +1,8 @@
 // A planned test case (DESIGN §7, the original agent's structure) and its result.
 #pragma once
 
+#include "perf/api/metrics.hpp"
 #include "perf/api/request.hpp"
-#include "perf/metrics/run_metrics.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perf::api {
@@ -48,21 +49,38 @@ struct Finding {
   std::string text;
 };
 
-namespace verdict {
-inline constexpr std::string_view passed = "passed";
-inline constexpr std::string_view failed = "failed";
-inline constexpr std::string_view warning = "warning";
-inline constexpr std::string_view error = "error";
-}  // namespace verdict
+// A case's verdict. "error" means the test type could not decide (and says why), never a pass.
+enum class Verdict { passed, failed, warning, error };
+
+// "passed", "failed", "warning", "error": the report's words.
+constexpr std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::passed:
+      return "passed";
+    case Verdict::failed:
+      return "failed";
+    case Verdict::warning:
+      return "warning";
+    case Verdict::error:
+      return "error";
+  }
+  return "error";
+}
+// The verdict a report word names; nullopt for any other word.
+constexpr std::optional<Verdict> verdict_from_string(std::string_view word) {
+  for (auto v : {Verdict::passed, Verdict::failed, Verdict::warning, Verdict::error})
+    if (to_string(v) == word) return v;
+  return std::nullopt;
+}
 
 struct CaseResult {
   TestCase test_case;
-  std::string verdict = "error";
+  Verdict verdict = Verdict::error;
   std::string reason;  // one sentence: why this verdict
   std::vector<Finding> findings;
   std::vector<Assertion> assertions;           // the case's assertions with actual and passed
   std::vector<std::string> failed_thresholds;  // "http_req_duration: p(95)<500 (actual 612.0)"
-  metrics::RunMetrics metrics;                 // all phases of the case together
+  Metrics metrics;                             // all phases of the case together
   boost::json::object charts;                  // test-type series for the HTML report
   bool interrupted = false;
 };

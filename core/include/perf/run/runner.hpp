@@ -1,0 +1,90 @@
+// The Runner: runs a plan's cases on the shared executor and returns the result. Every front end
+// (the `run` command, and next the service, the agent and segment runs) is argument handling
+// around one Runner: pre-flight, the case loop, probe counting, thresholds, the verdict and the
+// exit code, stop requests and the metrics bus live here and nowhere else.
+#pragma once
+
+#include "perf/api/reporter.hpp"
+#include "perf/api/test_type.hpp"
+#include "perf/http/target.hpp"
+#include "perf/plan/plan_io.hpp"
+#include "perf/run/metrics_bus.hpp"
+#include "perf/run/request_decoration.hpp"
+#include "perf/run/stop_signal.hpp"
+#include "perf/verdict/threshold.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace perf::exec {
+class Executor;
+}
+
+namespace perf::run {
+
+struct RunOptions {
+  api::Settings settings;
+  std::vector<verdict::Threshold> thresholds;  // run-wide (--threshold, config file)
+  RequestDecoration decoration;                // headers and credentials for every request
+  http::TlsOptions tls;
+  std::optional<int> target_pid;  // resource monitor: the target's process
+  std::string target_metrics;     // or its Prometheus metrics URL
+  std::string tool;               // "perf-agent 0.1.0"
+  std::string spec;               // for the report
+  std::vector<std::string> test_ids;
+  bool quick = false;  // quick mode: the plan's URL is the target itself
+};
+
+// Why a run ended before any case ran (exit code 3): the target could not be reached.
+struct Unreachable {
+  std::string message;  // "http://127.0.0.2:1 is unreachable (connect_refused: ...)"
+};
+
+class Runner {
+ public:
+  // Throws perf::UserError for a plan it cannot run (a test type no plugin provides, a case
+  // without a target URL, a malformed threshold).
+  Runner(plan::Plan plan, std::map<std::string, std::shared_ptr<api::TestType>> test_types,
+         RunOptions options);
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  // Subscribe observers before run(); they get every event from the control thread.
+  MetricsBus& bus() { return bus_; }
+
+  // Thread-safe and idempotent: the case under way stops at once (waits are cancelled) and what
+  // was measured is kept; no further case starts.
+  void stop(std::string reason);
+  StopSignal& stop_signal() { return stop_; }
+
+  // The context observers and stop requests run on (for signal handling, timers).
+  boost::asio::io_context& control();
+
+  // Runs every case and returns the summary (exit_code set per DESIGN §6: 0, 1, 3 or 130),
+  // or Unreachable when the pre-flight request found no server. Call once.
+  std::variant<api::RunSummary, Unreachable> run();
+
+ private:
+  api::RunSummary finish(api::RunSummary summary);
+
+  plan::Plan plan_;
+  std::map<std::string, std::shared_ptr<api::TestType>> test_types_;
+  RunOptions options_;
+  MetricsBus bus_;
+  StopSignal stop_;
+  std::unique_ptr<exec::Executor> executor_;
+};
+
+// Every case needs somewhere to send its requests: --target wins over the plan's or spec's
+// server (a relative server path is kept). Throws perf::UserError naming the case otherwise.
+void resolve_targets(plan::Plan& plan, const std::string& target, bool quick);
+
+// Each virtual user is a socket: raises the soft limit on open files to the hard one.
+void raise_open_file_limit();
+
+}  // namespace perf::run
