@@ -259,20 +259,31 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     out.error = classify(ec, false);
     co_return;
   }
-  ResponseSink sink(capture);
-  sink.eager(true);              // parse the body as it comes, in the same call
-  sink.body_limit(boost::none);  // bodies are counted, never buffered
-  sink.header_limit(64 * 1024);
-  if (request.head) sink.skip(true);
+  std::optional<ResponseSink> sink;  // (a parser reads one message: a new one after a 1xx)
+  const auto start_message = [&] {
+    sink.emplace(capture);
+    sink->eager(true);              // parse the body as it comes, in the same call
+    sink->body_limit(boost::none);  // bodies are counted, never buffered
+    sink->header_limit(64 * 1024);
+    if (request.head) sink->skip(true);
+  };
+  start_message();
   // Parse what is buffered and read more until the message is complete: one read per chunk of
   // bytes, no composed operation in between.
   std::size_t consumed = 0;
   for (;;) {
     boost::system::error_code parse_ec;
-    const std::size_t used = sink.put(buffer_.data(), parse_ec);
+    const std::size_t used = sink->put(buffer_.data(), parse_ec);
     buffer_.consume(used);
     consumed += used;
-    if (sink.is_done()) break;
+    if (sink->is_done()) {
+      // An interim response (100 Continue, 103 Early Hints) comes before the final one, even
+      // unasked (RFC 9110 section 15.2): skip it. 101 ends HTTP on the connection: final.
+      if (sink->status / 100 != 1 || sink->status == 101) break;
+      if (capture) capture->headers.clear();
+      start_message();
+      continue;
+    }
     if (parse_ec && parse_ec != beast::http::error::need_more) {
       ec = parse_ec;
       break;
@@ -284,9 +295,12 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     if (ec) {
       if (ec == asio::error::eof) {
         // A body delimited by the end of the connection ends here.
-        sink.put_eof(parse_ec);
+        if (sink->got_some())
+          sink->put_eof(parse_ec);
+        else
+          parse_ec = beast::http::error::partial_message;  // closed after a 1xx
         ec = parse_ec;
-        if (!ec && sink.is_done()) break;
+        if (!ec && sink->is_done()) break;
         if (!ec) ec = beast::http::error::partial_message;
       }
       break;
@@ -299,9 +313,11 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     if (capture) capture->error_detail = ec.message();
     co_return;
   }
-  out.status = sink.status;
-  out.keep_alive = sink.keep_alive();
-  if (capture) capture->body_bytes = sink.body_bytes;
+  out.status = sink->status;
+  // Requests go one at a time, so bytes after the response answer nothing that was asked: the
+  // connection is out of step with the server and must not carry the next request.
+  out.keep_alive = sink->keep_alive() && buffer_.size() == 0;
+  if (capture) capture->body_bytes = sink->body_bytes;
 }
 
 asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outcome& out,
@@ -317,6 +333,11 @@ asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outco
       capture->body.clear();
       capture->error_detail.clear();
     }
+    // Bytes that arrived while the connection was idle answer nothing that was asked: start
+    // over on a new connection rather than read them as the response. (Plain TCP only: on TLS
+    // they may be a close_notify, which the retry below handles.)
+    error_code ignored;
+    if (!tls_ && is_open() && plain_->available(ignored) > 0) close();
     const bool reused = is_open();
     if (!reused && !co_await connect(out, capture)) break;
     out.reused = reused;
