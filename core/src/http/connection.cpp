@@ -335,9 +335,12 @@ asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outco
     }
     // Bytes that arrived while the connection was idle answer nothing that was asked: start
     // over on a new connection rather than read them as the response. (Plain TCP only: on TLS
-    // they may be a close_notify, which the retry below handles.)
+    // they may be a close_notify, which the retry below handles.) Probes only: the check costs
+    // a syscall, and the load path keeps wrk's one send and one receive per request; there a
+    // connection reused at once has had no time to receive stray bytes, and bytes that came
+    // with the previous response already stop its reuse (keep_alive above).
     error_code ignored;
-    if (!tls_ && is_open() && plain_->available(ignored) > 0) close();
+    if (capture && !tls_ && is_open() && plain_->available(ignored) > 0) close();
     const bool reused = is_open();
     if (!reused && !co_await connect(out, capture)) break;
     out.reused = reused;
