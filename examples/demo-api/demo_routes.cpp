@@ -21,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr int total_items = 1000;
+constexpr int shifting_items = 100;  // /shifting before its first request
 const char* last_modified = "Mon, 15 Jan 2024 12:00:00 GMT";
 const char* etag = "\"demo-v1\"";
 
@@ -88,7 +89,7 @@ Response make(const Request& req, http::status status, const json::value& body) 
   return res;
 }
 
-json::object item(int id) {
+json::object item(std::int64_t id) {
   return json::object{{"id", id}, {"name", "item-" + std::to_string(id)}, {"price", 10 + id % 90}};
 }
 
@@ -150,9 +151,10 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     if (!allowed) res.set(http::field::retry_after, reset);
     co_return res;
   }
-  if (get && (p == "/cached" || p == "/uncached")) {
-    const bool cacheable = p == "/cached";
-    if (cacheable) {
+  if (get && (p == "/cached" || p == "/uncached" || p == "/cached/no-revalidation")) {
+    const bool cacheable = p != "/uncached";
+    const bool revalidates = p == "/cached";  // /cached/no-revalidation ignores If-None-Match
+    if (revalidates) {
       const auto inm = req[http::field::if_none_match];
       const auto ims = req[http::field::if_modified_since];
       if ((!inm.empty() && inm == etag) || (inm.empty() && ims == last_modified)) {
@@ -169,7 +171,7 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     auto res = make(req, http::status::ok, {{"items", items}});
     if (cacheable) {
       res.set(http::field::etag, etag);
-      res.set(http::field::last_modified, last_modified);
+      if (revalidates) res.set(http::field::last_modified, last_modified);
       res.set(http::field::cache_control, "public, max-age=60");
     } else {
       res.set(http::field::cache_control, "no-store");
@@ -191,6 +193,22 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
       res.set(http::field::link, "</items?page=" + std::to_string(page + 1) +
                                      "&limit=" + std::to_string(limit) + ">; rel=\"next\"");
     co_return res;
+  }
+  if (get && p == "/shifting") {
+    // A feed, newest first, that gains an item with every request: offset pages shift while a
+    // client walks them, so each page starts with the item that ended the one before (/items is
+    // its stable twin).
+    const int limit = t.int_param("limit", 10, 1, 100);
+    const int page = t.int_param("page", 1, 1, 100000);
+    const std::int64_t offset = std::int64_t(page - 1) * limit;
+    const std::int64_t newest = shifting_items + ++shifting_added_;
+    co_await work(0.5);
+    json::array items;
+    for (std::int64_t id = newest - offset; id > std::max<std::int64_t>(0, newest - offset - limit);
+         --id)
+      items.push_back(item(id));
+    co_return make(req, http::status::ok,
+                   {{"items", items}, {"page", page}, {"limit", limit}, {"total", newest}});
   }
   if (get && p.rfind("/items/", 0) == 0 && p != "/items/cursor") {
     // One item by id: real ids are 1..1000 (the plan's example id is not; --data supplies them).

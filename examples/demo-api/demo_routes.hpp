@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -52,6 +53,7 @@ class Routes {
   std::chrono::steady_clock::time_point refilled_;
   std::chrono::steady_clock::time_point serialized_free_;
   std::atomic<int> capacity_in_flight_{0};
+  std::atomic<std::int64_t> shifting_added_{0};  // items /shifting gained, one per request
   std::vector<std::vector<char>> leaked_;
 };
 

@@ -148,4 +148,22 @@ BOOST_AUTO_TEST_CASE(deep_pages_are_measured_slower_where_they_are) {
   BOOST_TEST(cursor.at("verdict").as_string() == "passed");
 }
 
+BOOST_AUTO_TEST_CASE(
+    a_list_that_shifts_while_it_is_paged_shows_duplicates_and_its_stable_twin_none) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const std::string config =
+      R"({"test_options": {"pagination_test": {"max_pages": 20, "samples": 3}}})";
+  // /shifting gains an item per request, so page 2 repeats the last item of page 1, and so on.
+  const auto shifting =
+      run_case(demo_spec(), demo.url(), "pagination_test", "listShiftingItems", config);
+  BOOST_TEST(number(shifting, "duplicate_items") > 0.0);
+  BOOST_TEST(shifting.at("verdict").as_string() == "failed");
+  BOOST_TEST(shifting.at("reason").as_string().starts_with("inconsistent pages"),
+             shifting.at("reason").as_string());
+  const auto stable = run_case(demo_spec(), demo.url(), "pagination_test", "listItems", config);
+  BOOST_TEST(number(stable, "pages_walked") == 20.0);
+  BOOST_TEST(number(stable, "duplicate_items") == 0.0);
+  BOOST_TEST(number(stable, "missing_items") == 0.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

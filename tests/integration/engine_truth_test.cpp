@@ -5,10 +5,15 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+
+#include <fstream>
 #include <future>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 using namespace perf;
@@ -36,6 +41,13 @@ api::PhaseResult run_phase(const api::Phase& phase, const std::string& base_url,
   auto r = result.get();
   executor.stop();
   return r;
+}
+
+boost::json::value read_json(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return boost::json::parse(s.str());
 }
 
 api::Phase closed(int users, double duration) {
@@ -74,6 +86,30 @@ BOOST_AUTO_TEST_CASE(an_open_model_shows_a_500ms_stall_in_its_tail) {
   BOOST_TEST(r.metrics.total_requests > 500u);
   BOOST_TEST(r.metrics.percentile_ms(99) >= 300.0, "p99 " << r.metrics.percentile_ms(99));
   BOOST_TEST(r.metrics.percentile_ms(50) < 50.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_open_model_shows_a_stalled_load_generator_in_its_tail) {
+  // The server answers in 1 ms; the load generator itself freezes for 600 ms. Requests due
+  // during the freeze go out late, and timed from when they were due, their latency holds the
+  // wait (timed from the send, it would not: the coordinated-omission mistake).
+  test::Server server({delay_server, "--delay-ms", "1"});
+  const auto report = test::temp_dir() + "/stalled-generator.json";
+  test::Process agent({test::perf_agent(), "run", "--target", server.url(), "--rate", "200",
+                       "--duration", "4", "--threads", "1", "--report", "json:" + report});
+  // The first per-second progress line: the load has run for a second and was measured.
+  BOOST_REQUIRE_MESSAGE(agent.wait_for_stderr(" req/s"), "no progress: " << agent.err_so_far());
+  agent.signal(SIGSTOP);
+  // The freeze is the fault injected here, not a wait for something to happen.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  agent.signal(SIGCONT);
+  const auto r = agent.wait(std::chrono::seconds(60));
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto doc = read_json(report);
+  const auto& metrics = doc.at("test_cases").at(0).at("metrics");
+  // About 120 of 800 requests were due during the freeze, 40 of them over 400 ms before sent.
+  BOOST_TEST(metrics.at("p99_response_time").to_number<double>() >= 400.0);
+  BOOST_TEST(metrics.at("max_response_time").to_number<double>() >= 550.0);
+  BOOST_TEST(metrics.at("p50_response_time").to_number<double>() < 50.0);
 }
 
 BOOST_AUTO_TEST_CASE(open_model_counts_arrivals_that_find_every_connection_busy) {

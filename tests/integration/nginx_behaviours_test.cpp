@@ -115,6 +115,24 @@ BOOST_AUTO_TEST_CASE(
   BOOST_TEST(number(uncached, "conditional_304") == 0.0);
 }
 
+BOOST_AUTO_TEST_CASE(an_etag_whose_if_none_match_still_gets_200_is_reported_as_not_honoured) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const std::string config = R"({"test_options": {"caching_test": {"warm_requests": 5}}})";
+  // /cached/no-revalidation sends an ETag but answers If-None-Match with the full 200.
+  const auto ignored =
+      run_case(demo_spec(), demo.url(), "caching_test", "getCachedNoRevalidation", config);
+  BOOST_TEST(number(ignored, "cacheable") == 1.0);
+  BOOST_TEST(number(ignored, "conditional_304") == 0.0);
+  BOOST_TEST(ignored.at("verdict").as_string() == "warning");
+  BOOST_TEST(ignored.at("reason").as_string().find("conditional requests get no 304") !=
+                 json::string::npos,
+             ignored.at("reason").as_string());
+  // Its twin /cached honours the same validator.
+  const auto honoured = run_case(demo_spec(), demo.url(), "caching_test", "getCached", config);
+  BOOST_TEST(number(honoured, "conditional_304") == 1.0);
+  BOOST_TEST(honoured.at("verdict").as_string() == "passed");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(timeouts)

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 namespace json = boost::json;
@@ -109,6 +111,31 @@ BOOST_AUTO_TEST_CASE(junit_is_valid_for_the_xsd_and_read_back_by_junitparser) {
   const auto xml = slurp(out("junit.xml"));
   BOOST_TEST(xml.find("p95_response_time: actual 2") != std::string::npos);
   BOOST_TEST(xml.find("expected less_than 50.000") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(junit_failure_counts_equal_the_failed_cases) {
+  demo_run();
+  // /slow (200 ms) fails the 50 ms threshold once as response_time and once as load_test;
+  // /fast and /cached pass.
+  std::map<std::string, int> failed;
+  const auto report = json::parse(slurp(out("r.json")));
+  for (const auto& c : report.at("test_cases").as_array())
+    if (c.at("verdict").as_string() == "failed")
+      ++failed[std::string(c.at("test_type").as_string())];
+  BOOST_TEST(failed["response_time"] == 1);
+  BOOST_TEST(failed["load_test"] == 1);
+  const auto xml = slurp(out("junit.xml"));
+  auto failures_of = [&](const std::string& element) -> int {
+    std::smatch m;
+    if (!std::regex_search(xml, m, std::regex(element + R"re([^>]*\sfailures="([0-9]+)")re"))) {
+      BOOST_ERROR("no " << element << " with a failures attribute in " << xml);
+      return -1;
+    }
+    return std::stoi(m[1]);
+  };
+  BOOST_TEST(failures_of("<testsuites") == 2);
+  BOOST_TEST(failures_of(R"(<testsuite name="response_time")") == 1);
+  BOOST_TEST(failures_of(R"(<testsuite name="load_test")") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_html_report_is_self_contained_and_renders_without_console_errors) {

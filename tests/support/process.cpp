@@ -93,33 +93,73 @@ std::string temp_dir() {
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                   std::chrono::seconds timeout, int signal,
                   std::chrono::milliseconds signal_after) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  Process process(argv, env);
+  if (signal > 0) {
+    const auto signal_at = std::chrono::steady_clock::now() + signal_after;
+    while (std::chrono::steady_clock::now() < signal_at && process.running())
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    process.signal(signal);  // nothing once it has exited
+  }
+  return process.wait(std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now()));
+}
+
+Process::Process(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   static int counter = 0;
   const std::string base = temp_dir() + "/cmd" + std::to_string(++counter);
-  const pid_t pid = spawn(argv, env, base + ".out", base + ".err");
-  CommandResult result;
-  const auto started = std::chrono::steady_clock::now();
-  const auto deadline = started + timeout;
-  bool signalled = false;
-  int status = 0;
+  out_path_ = base + ".out";
+  err_path_ = base + ".err";
+  pid_ = spawn(argv, env, out_path_, err_path_);
+}
+
+Process::~Process() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status_, 0);
+}
+
+bool Process::running() {
+  if (!reaped_ && waitpid(pid_, &status_, WNOHANG) == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+bool Process::wait_for_stderr(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (signal > 0 && !signalled && std::chrono::steady_clock::now() - started >= signal_after) {
-      kill(pid, signal);
-      signalled = true;
-    }
+    // Checked once more after it exits: what it printed last still counts.
+    const bool gone = !running();
+    if (!text.empty() && slurp(err_path_).find(text) != std::string::npos) return true;
+    if (gone || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::string Process::err_so_far() const {
+  return slurp(err_path_);
+}
+
+void Process::signal(int sig) {
+  if (running()) kill(pid_, sig);
+}
+
+CommandResult Process::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  CommandResult result;
+  while (running()) {
     if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      result.out = slurp(base + ".out");
-      result.err = slurp(base + ".err") + "\n(killed after timeout)";
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status_, 0);
+      reaped_ = true;
+      result.out = slurp(out_path_);
+      result.err = slurp(err_path_) + "\n(killed after timeout)";
       return result;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(base + ".out");
-  result.err = slurp(base + ".err");
+  result.exit_code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+  result.out = slurp(out_path_);
+  result.err = slurp(err_path_);
   return result;
 }
 

@@ -1,4 +1,5 @@
 // Test support: runs the real binaries. `run` waits for a command and captures its output;
+// `Process` lets a test act on what a running command prints;
 // `Server` starts a server that prints "listening on URL" and stops it when it goes out of scope.
 #pragma once
 
@@ -16,10 +17,37 @@ struct CommandResult {
 
 // Runs argv[0] with the arguments; environment additions as "NAME=value". Kills it after
 // `timeout` and reports exit code -1 then.
-// With `signal` > 0, sends it once `signal_after` has passed (to test Ctrl-C and SIGTERM).
+// With `signal` > 0, sends it once `signal_after` has passed. To signal on an event instead
+// (the run has started, a line was printed), use Process.
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                   std::chrono::seconds timeout = std::chrono::seconds(300), int signal = 0,
                   std::chrono::milliseconds signal_after = std::chrono::milliseconds(0));
+
+// A started command that the test watches while it runs: wait for what it prints, signal it
+// then, and collect it as `run` would. Killed when it goes out of scope still running.
+class Process {
+ public:
+  explicit Process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+  ~Process();
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+
+  int pid() const { return pid_; }
+  bool running();  // false once it has exited (and is reaped)
+  // Waits until its standard error holds `text`: false when it exits first or `timeout` passes.
+  bool wait_for_stderr(const std::string& text,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::string err_so_far() const;
+  void signal(int sig);
+  // Waits for it to exit (killing it after `timeout`, exit code -1 then) and returns its output.
+  CommandResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(300));
+
+ private:
+  int pid_ = -1;
+  int status_ = 0;
+  bool reaped_ = false;
+  std::string out_path_, err_path_;
+};
 
 class Server {
  public:

@@ -25,6 +25,31 @@ BOOST_AUTO_TEST_CASE(percentiles_are_within_three_significant_digits) {
   BOOST_TEST(h.mean_us() == 50000.5, boost::test_tools::tolerance(1e-9));
 }
 
+BOOST_AUTO_TEST_CASE(the_median_of_two_values_is_the_lower_one) {
+  LatencyHistogram h;
+  h.record(10);
+  h.record(20);
+  BOOST_TEST(h.value_at_percentile(50) == 10u);  // rank 1 of 2 (nearest rank)
+  BOOST_TEST(h.value_at_percentile(100) == 20u);
+  BOOST_TEST(h.value_at_percentile(0) == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(small_samples_give_their_exact_nearest_rank) {
+  LatencyHistogram h;  // 100, 200, ... 1000 us, recorded out of order; exact below 2048 us
+  for (std::uint64_t v = 1000; v >= 100; v -= 100) h.record(v);
+  BOOST_TEST(h.value_at_percentile(10) == 100u);  // rank 1 of 10
+  BOOST_TEST(h.value_at_percentile(30) == 300u);  // rank 3
+  BOOST_TEST(h.value_at_percentile(50) == 500u);  // rank 5
+  BOOST_TEST(h.value_at_percentile(90) == 900u);  // rank 9
+  BOOST_TEST(h.value_at_percentile(99) == 1000u);
+  LatencyHistogram four;
+  for (std::uint64_t v : {40u, 10u, 30u, 20u}) four.record(v);
+  BOOST_TEST(four.value_at_percentile(25) == 10u);
+  BOOST_TEST(four.value_at_percentile(50) == 20u);
+  BOOST_TEST(four.value_at_percentile(75) == 30u);
+  BOOST_TEST(four.value_at_percentile(100) == 40u);
+}
+
 BOOST_AUTO_TEST_CASE(values_over_an_hour_are_counted_as_saturated) {
   LatencyHistogram h;
   h.record(LatencyHistogram::highest_us * 2);

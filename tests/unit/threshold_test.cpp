@@ -67,6 +67,28 @@ BOOST_AUTO_TEST_CASE(rates_counts_and_durations_are_in_k6_units) {
   BOOST_TEST(fail.message.find("actual 0.100") != std::string::npos, fail.message);
 }
 
+BOOST_AUTO_TEST_CASE(a_value_equal_to_the_limit_fails_less_than_and_passes_at_most) {
+  const auto m = metrics_of(100, 0, 1.0, 500000);  // every request took exactly 500 ms
+  auto passed = [&](const char* text) {
+    const auto r = verdict::evaluate(parse_threshold(text), {&m});
+    BOOST_TEST(r.actual == 500.0, text);
+    return r.evaluated && r.passed;
+  };
+  BOOST_TEST(!passed("http_req_duration: p(95)<500"));
+  BOOST_TEST(passed("http_req_duration: p(95)<=500"));
+}
+
+BOOST_AUTO_TEST_CASE(a_value_equal_to_the_limit_fails_greater_than_and_passes_at_least) {
+  const auto m = metrics_of(100, 0, 1.0, 500000);  // every request took exactly 500 ms
+  auto passed = [&](const char* text) {
+    const auto r = verdict::evaluate(parse_threshold(text), {&m});
+    BOOST_TEST(r.actual == 500.0, text);
+    return r.evaluated && r.passed;
+  };
+  BOOST_TEST(!passed("http_req_duration: p(95)>500"));
+  BOOST_TEST(passed("http_req_duration: p(95)>=500"));
+}
+
 BOOST_AUTO_TEST_CASE(a_window_fails_only_when_the_violation_lasts) {
   api::Metrics m = metrics_of(10, 0, 6.0, 1000);
   for (int s = 1; s <= 6; ++s) {
