@@ -136,8 +136,10 @@ int run_command(const CommandLine& cl) {
   options.settings = std::move(settings);
   run::Runner runner(std::move(plan), std::move(types), std::move(options));
 
-  runner.bus().subscribe(std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2)));
+  // Reporters before the progress display: once a second shows on the terminal, every live
+  // reporter has it too.
   for (const auto& r : reporters) runner.bus().subscribe(r);
+  runner.bus().subscribe(std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2)));
 
   boost::asio::signal_set signals(runner.control(), SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =

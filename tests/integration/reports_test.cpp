@@ -165,6 +165,39 @@ BOOST_AUTO_TEST_CASE(the_html_report_is_self_contained_and_renders_without_conso
   BOOST_TEST(c.err.find("CONSOLE") == std::string::npos, c.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_reporter_plugin_receives_each_second_while_the_run_goes_on) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const std::string live = perf::test::temp_dir() + "/live.ndjson";
+  perf::test::Process agent({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast",
+                             "--users", "2", "--duration", "4", "--report", "ndjson:" + live});
+  // The first per-second progress line: reporters are served before the progress display.
+  BOOST_REQUIRE(agent.wait_for_stderr("req/s"));
+  const bool still_running = agent.running();
+  auto lines_of = [&] {
+    std::vector<json::object> lines;
+    std::ifstream in(live);
+    for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line).as_object());
+    return lines;
+  };
+  const auto early = lines_of();
+  BOOST_TEST(still_running);
+  BOOST_REQUIRE(early.size() >= 2u);
+  BOOST_TEST(early[0].at("type").as_string() == "begin");
+  BOOST_TEST(early[1].at("type").as_string() == "interval");
+  BOOST_TEST(early[1].at("case").as_string().find("load_test:GET:/fast") == 0u);
+  BOOST_TEST(early[1].at("requests").to_number<double>() > 0);
+  const auto done = agent.wait();
+  BOOST_TEST(done.exit_code == 0, done.err);
+  const auto all = lines_of();
+  std::size_t intervals = 0;
+  for (const auto& l : all) intervals += l.at("type").as_string() == "interval";
+  BOOST_TEST(intervals >= 3u);
+  BOOST_TEST(all[all.size() - 2].at("type").as_string() == "case_done");
+  BOOST_TEST(all[all.size() - 2].at("verdict").as_string() == "passed");
+  BOOST_TEST(all.back().at("type").as_string() == "end");
+  BOOST_TEST(all.back().at("exit_code").to_number<int>() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(thresholds_decide_the_exit_code) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const std::string agent = perf::test::perf_agent();
