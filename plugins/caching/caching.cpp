@@ -6,6 +6,7 @@
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -39,19 +40,15 @@ const sdk::Options options{
 class CachingTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      if (op.method != "GET" && op.method != "HEAD") {
-        out.skipped.push_back(
-            {op.method, op.path, "only GET and HEAD responses are cacheable here"});
-        continue;
-      }
-      auto c = cases::make_case("caching_test", op, "",
-                                "Caching behaviour of " + op.method + " " + op.path, context);
-      c.parameters = options.resolve(context.settings);
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+    return sdk::plan_per_operation(
+        model, context, options,
+        [](const api::Operation& op) {
+          return "Caching behaviour of " + op.method + " " + op.path;
+        },
+        [](const api::Operation& op) -> std::optional<std::string> {
+          if (op.method == "GET" || op.method == "HEAD") return std::nullopt;
+          return "only GET and HEAD responses are cacheable here";
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -8,6 +8,7 @@
 #include "perf/cases/case_builder.hpp"
 #include "perf/cases/response_items.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -43,50 +44,41 @@ const sdk::Options options{
 class DatabaseTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      if (op.method != "GET") {
-        out.skipped.push_back({op.method, op.path, "lists are read with GET; nothing to measure"});
-        continue;
-      }
-      std::string size_param, expand_param, expand_value;
-      double maximum = 100;
-      for (const auto& p : op.parameters) {
-        if (p.location != "query") continue;
-        for (const char* n : {"limit", "per_page", "page_size", "pageSize", "_limit", "size",
-                              "count", "max_results"})
-          if (p.name == n && size_param.empty()) {
-            size_param = p.name;
-            if (const auto* s = p.schema.if_object())
-              if (const auto* m = s->if_contains("maximum"); m && m->is_number())
-                maximum = m->to_number<double>();
+    return sdk::plan_per_operation(
+        model, context, options,
+        [](const api::Operation& op) { return "Per-item cost (N+1) of " + op.path; },
+        sdk::get_only("lists"),
+        [&](const api::Operation& op, api::TestCase& c) -> std::optional<std::string> {
+          std::string size_param, expand_param, expand_value;
+          double maximum = 100;
+          for (const auto& p : op.parameters) {
+            if (p.location != "query") continue;
+            for (const char* n : {"limit", "per_page", "page_size", "pageSize", "_limit", "size",
+                                  "count", "max_results"})
+              if (p.name == n && size_param.empty()) {
+                size_param = p.name;
+                if (const auto* s = p.schema.if_object())
+                  if (const auto* m = s->if_contains("maximum"); m && m->is_number())
+                    maximum = m->to_number<double>();
+              }
+            for (const char* n :
+                 {"expand", "include", "embed", "_embed", "_expand", "with", "populate"})
+              if (p.name == n && expand_param.empty()) {
+                expand_param = p.name;
+                expand_value = cases::parameter_text(p.example);
+              }
           }
-        for (const char* n :
-             {"expand", "include", "embed", "_embed", "_expand", "with", "populate"})
-          if (p.name == n && expand_param.empty()) {
-            expand_param = p.name;
-            expand_value = cases::parameter_text(p.example);
-          }
-      }
-      if (size_param.empty()) {
-        out.skipped.push_back(
-            {op.method, op.path, "no size parameter to vary the number of items"});
-        continue;
-      }
-      auto c =
-          cases::make_case("database_test", op, "", "Per-item cost (N+1) of " + op.path, context);
-      c.requests = {context.requests.request_with(op, {})};
-      c.parameters = options.resolve(context.settings);
-      boost::json::array sizes;
-      for (const auto& n : c.parameters.at("sizes").as_array())
-        if (n.to_number<double>() <= maximum) sizes.push_back(n);
-      c.parameters["sizes"] = std::move(sizes);
-      c.parameters["size_param"] = size_param;
-      c.parameters["expand_param"] = expand_param;
-      c.parameters["expand_value"] = expand_value;
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+          if (size_param.empty()) return "no size parameter to vary the number of items";
+          c.requests = {context.requests.request_with(op, {})};
+          boost::json::array sizes;
+          for (const auto& n : c.parameters.at("sizes").as_array())
+            if (n.to_number<double>() <= maximum) sizes.push_back(n);
+          c.parameters["sizes"] = std::move(sizes);
+          c.parameters["size_param"] = size_param;
+          c.parameters["expand_param"] = expand_param;
+          c.parameters["expand_value"] = expand_value;
+          return std::nullopt;
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

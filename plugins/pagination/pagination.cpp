@@ -7,6 +7,7 @@
 #include "perf/cases/case_builder.hpp"
 #include "perf/cases/response_items.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -37,35 +38,27 @@ const sdk::Options options{
 class PaginationTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      if (op.method != "GET") {
-        out.skipped.push_back({op.method, op.path, "lists are paged with GET; nothing to page"});
-        continue;
-      }
-      const std::string page =
-          find_param(op, {"page", "_page", "page[number]", "pageNumber", "page_number"});
-      const std::string offset = find_param(op, {"offset", "_start", "start", "skip"});
-      const std::string cursor =
-          find_param(op, {"cursor", "after", "page_token", "pageToken", "starting_after", "next"});
-      const std::string size = find_param(op, {"per_page", "limit", "_limit", "page_size",
-                                               "pageSize", "size", "page[size]", "count"});
-      if (page.empty() && offset.empty() && cursor.empty()) {
-        out.skipped.push_back({op.method, op.path, "no page, offset or cursor parameter"});
-        continue;
-      }
-      auto c = cases::make_case("pagination_test", op, "", "Pagination of " + op.path, context);
-      c.requests = {context.requests.request_with(op, {})};
-      const std::string kind = !cursor.empty() ? "cursor" : !page.empty() ? "page" : "offset";
-      c.parameters = options.resolve(context.settings);
-      c.parameters["kind"] = kind;
-      c.parameters["page_param"] = page;
-      c.parameters["offset_param"] = offset;
-      c.parameters["cursor_param"] = cursor;
-      c.parameters["size_param"] = size;
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+    return sdk::plan_per_operation(
+        model, context, options,
+        [](const api::Operation& op) { return "Pagination of " + op.path; }, sdk::get_only("lists"),
+        [&](const api::Operation& op, api::TestCase& c) -> std::optional<std::string> {
+          const std::string page =
+              find_param(op, {"page", "_page", "page[number]", "pageNumber", "page_number"});
+          const std::string offset = find_param(op, {"offset", "_start", "start", "skip"});
+          const std::string cursor = find_param(
+              op, {"cursor", "after", "page_token", "pageToken", "starting_after", "next"});
+          const std::string size = find_param(op, {"per_page", "limit", "_limit", "page_size",
+                                                   "pageSize", "size", "page[size]", "count"});
+          if (page.empty() && offset.empty() && cursor.empty())
+            return "no page, offset or cursor parameter";
+          c.requests = {context.requests.request_with(op, {})};
+          c.parameters["kind"] = !cursor.empty() ? "cursor" : !page.empty() ? "page" : "offset";
+          c.parameters["page_param"] = page;
+          c.parameters["offset_param"] = offset;
+          c.parameters["cursor_param"] = cursor;
+          c.parameters["size_param"] = size;
+          return std::nullopt;
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -7,6 +7,7 @@
 #include "perf/cases/case_builder.hpp"
 #include "perf/cases/response_items.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -33,51 +34,43 @@ const sdk::Options options{
 class SearchTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      if (op.method != "GET") {
-        out.skipped.push_back(
-            {op.method, op.path, "searches are read with GET; nothing to search"});
-        continue;
-      }
-      std::string text_param, sort_param;
-      boost::json::array filters, words;
-      for (const auto& p : op.parameters) {
-        if (p.location != "query") continue;
-        if (text_param.empty() &&
-            one_of(p.name, {"q", "query", "search", "term", "keyword", "keywords", "text"})) {
-          text_param = p.name;
-          std::istringstream in(cases::parameter_text(p.example));
-          for (std::string w; in >> w;) words.emplace_back(w);
-        } else if (sort_param.empty() &&
-                   one_of(p.name, {"sort", "_sort", "order_by", "orderBy", "sort_by"})) {
-          sort_param = p.name;
-        } else if (one_of(p.name,
-                          {"filter", "fields", "_fields", "where", "category", "status", "type"})) {
-          filters.push_back(
-              boost::json::object{{"name", p.name}, {"value", cases::parameter_text(p.example)}});
-        }
-      }
-      if (text_param.empty() && sort_param.empty() && filters.empty()) {
-        out.skipped.push_back({op.method, op.path, "no search, filter or sort parameter"});
-        continue;
-      }
-      std::string sort_value = "id";
-      for (const auto& p : op.parameters)
-        if (p.name == sort_param && p.example.is_string())
-          sort_value = std::string(p.example.get_string());
-      auto c =
-          cases::make_case("search_test", op, "", "Search and filter cost of " + op.path, context);
-      c.requests = {context.requests.request_with(op, {})};
-      c.parameters = options.resolve(context.settings);
-      c.parameters["text_param"] = text_param;
-      c.parameters["sort_param"] = sort_param;
-      c.parameters["sort_value"] = sort_value;
-      c.parameters["filters"] = std::move(filters);
-      c.parameters["words"] = std::move(words);
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+    return sdk::plan_per_operation(
+        model, context, options,
+        [](const api::Operation& op) { return "Search and filter cost of " + op.path; },
+        sdk::get_only("searches"),
+        [&](const api::Operation& op, api::TestCase& c) -> std::optional<std::string> {
+          std::string text_param, sort_param;
+          boost::json::array filters, words;
+          for (const auto& p : op.parameters) {
+            if (p.location != "query") continue;
+            if (text_param.empty() &&
+                one_of(p.name, {"q", "query", "search", "term", "keyword", "keywords", "text"})) {
+              text_param = p.name;
+              std::istringstream in(cases::parameter_text(p.example));
+              for (std::string w; in >> w;) words.emplace_back(w);
+            } else if (sort_param.empty() &&
+                       one_of(p.name, {"sort", "_sort", "order_by", "orderBy", "sort_by"})) {
+              sort_param = p.name;
+            } else if (one_of(p.name, {"filter", "fields", "_fields", "where", "category", "status",
+                                       "type"})) {
+              filters.push_back(boost::json::object{{"name", p.name},
+                                                    {"value", cases::parameter_text(p.example)}});
+            }
+          }
+          if (text_param.empty() && sort_param.empty() && filters.empty())
+            return "no search, filter or sort parameter";
+          std::string sort_value = "id";
+          for (const auto& p : op.parameters)
+            if (p.name == sort_param && p.example.is_string())
+              sort_value = std::string(p.example.get_string());
+          c.requests = {context.requests.request_with(op, {})};
+          c.parameters["text_param"] = text_param;
+          c.parameters["sort_param"] = sort_param;
+          c.parameters["sort_value"] = sort_value;
+          c.parameters["filters"] = std::move(filters);
+          c.parameters["words"] = std::move(words);
+          return std::nullopt;
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -4,6 +4,7 @@
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -67,15 +68,9 @@ struct Knee {
 class StressTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      auto c = cases::make_case("stress_test", op, "",
-                                "Stress test for " + op.method + " " + op.path, context);
-      c.performance_config = boost::json::object{{"timeout", context.settings.timeout_s}};
-      c.parameters = options.resolve(context.settings);
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
+      return "Stress test for " + op.method + " " + op.path;
+    });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

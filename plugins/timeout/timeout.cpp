@@ -4,6 +4,7 @@
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -25,14 +26,9 @@ const sdk::Options options{
 class TimeoutTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    api::PlanOutput out;
-    for (const auto& op : model.operations) {
-      auto c = cases::make_case("timeout_test", op, "",
-                                "Timeout handling of " + op.method + " " + op.path, context);
-      c.parameters = options.resolve(context.settings);
-      out.cases.push_back(std::move(c));
-    }
-    return out;
+    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
+      return "Timeout handling of " + op.method + " " + op.path;
+    });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -1,5 +1,7 @@
 #include "perf/openapi/example_generator.hpp"
 
+#include "perf/cases/case_builder.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -305,17 +307,7 @@ json::value example_of_size(const json::value& schema, std::size_t bytes,
 }
 
 std::string to_parameter_text(const json::value& value) {
-  if (value.is_string()) return std::string(value.get_string());
-  if (const auto* a = value.if_array()) {
-    std::string out;
-    for (const auto& item : *a) {
-      if (!out.empty()) out += ',';
-      out += to_parameter_text(item);
-    }
-    return out;
-  }
-  if (value.is_null()) return "";
-  return json::serialize(value);
+  return cases::parameter_text(value);
 }
 
 }  // namespace perf::openapi
