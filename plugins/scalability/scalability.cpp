@@ -31,6 +31,14 @@ const sdk::Options options{
          "min_efficiency", 0.5,
          "scaling efficiency from the first to the last step below which it fails")}};
 
+// σ and κ to four significant digits: κ is typically 1e-4 to 1e-3, which the thousandths every
+// other finding is rounded to would report as 0 beside a finite peak.
+api::Finding coefficient(std::string id, double value, std::string text) {
+  const double scale = value > 0 ? std::pow(10.0, 3 - std::floor(std::log10(value))) : 1;
+  return {std::move(id), boost::json::value(std::round(value * scale) / scale), "",
+          std::move(text)};
+}
+
 class ScalabilityTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
@@ -76,9 +84,9 @@ class ScalabilityTest final : public api::TestType {
           "scaling efficiency measured, but a USL fit needs three steps with throughput";
     } else {
       result.findings.push_back(
-          cases::finding("usl_sigma", usl->sigma, "", "contention (serialized fraction)"));
+          coefficient("usl_sigma", usl->sigma, "contention (serialized fraction)"));
       result.findings.push_back(
-          cases::finding("usl_kappa", usl->kappa, "", "coherency (cross-talk) cost"));
+          coefficient("usl_kappa", usl->kappa, "coherency (cross-talk) cost"));
       result.findings.push_back(cases::finding(
           "predicted_peak_rps", usl->peak_throughput, "req/s",
           usl->kappa > 0 ? "USL peak throughput" : "USL asymptote (no retrograde term)"));
