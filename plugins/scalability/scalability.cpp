@@ -100,10 +100,15 @@ class ScalabilityTest final : public api::TestType {
       result.verdict = efficiency >= options.number(c, "min_efficiency", s) ? api::Verdict::passed
                                                                             : api::Verdict::failed;
       char reason[160];
-      std::snprintf(
-          reason, sizeof reason,
-          "scaling efficiency %.2f from %.0f to %.0f users; USL predicts a peak of %.1f req/s",
-          efficiency, first.x, last.x, usl->peak_throughput);
+      if (std::isfinite(usl->peak_throughput))
+        std::snprintf(
+            reason, sizeof reason,
+            "scaling efficiency %.2f from %.0f to %.0f users; USL predicts a peak of %.1f req/s",
+            efficiency, first.x, last.x, usl->peak_throughput);
+      else  // no contention, no coherency cost: linear as far as the fit can tell
+        std::snprintf(reason, sizeof reason,
+                      "scaling efficiency %.2f from %.0f to %.0f users; USL sees no limit (linear)",
+                      efficiency, first.x, last.x);
       result.reason = reason;
     }
     result.charts["scalability"] =
