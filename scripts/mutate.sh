@@ -33,7 +33,8 @@ mutations=(
   'core/src/verdict/run_thresholds.cpp|      if (!v \|\| compare(*v, t.op, t.value)) continue;|      if (!v \|\| !compare(*v, t.op, t.value)) continue;|reports'
   'core/src/run/runner.cpp|  summary.interrupted = stop_.requested() && !aborted_by;|  summary.interrupted = stop_.requested();|reports'
   'core/src/http/connection.cpp|      if (sink->status / 100 != 1 \|\| sink->status == 101) break;|      break;|unit_connection'
-  'plugin-api/src/options.cpp|given \&\& same_shape(*given, fallback) ? *given : std::move(fallback);|std::move(fallback);|load_shapes|nginx_behaviours'
+  'plugin-api/src/options.cpp|given \&\& same_shape(*given, fallback) ? *given : std::move(fallback);|std::move(fallback);|unit_sdk_options'
+  'plugin-api/src/options.cpp|  if (v \&\& v->is_number()) return v->to_number<double>();|  if (false) return 0;|unit_sdk_options'
   'plugin-api/src/markup.cpp|        out += "&amp;";|        out += "\&";|reports'
 )
 
@@ -70,6 +71,7 @@ planted=""
 restore() {
   if [ -n "$planted" ] && [ -f "$planted.mutate-orig" ]; then
     mv "$planted.mutate-orig" "$planted"
+    touch "$planted"  # newer than the mutant's object file, so the next build compiles it again
   fi
   planted=""
 }
@@ -114,7 +116,7 @@ for i in "${!mutations[@]}"; do
     missed=$((missed + 1))
     missed_list+=("$n $file: $(field 2 "$m")")
   else
-    failed=$(grep -m1 -oE '[0-9]+ - [a-z_]+ \(Failed|Timeout\)' "build/mutate-$n-test.log" || true)
+    failed=$(grep -m1 -oE '[0-9]+ - [a-z_]+ \((Failed|Timeout)\)' "build/mutate-$n-test.log" || true)
     echo "caught by ${failed:-the suite} ($(($(date +%s) - started)) s)"
     caught=$((caught + 1))
   fi
