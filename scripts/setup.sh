@@ -9,6 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-test1.81-dev
   libssl-dev libyaml-cpp-dev
   ccache nginx-light wrk libxml2-utils python3-junitparser python3-jsonschema curl openssl chromium time util-linux
+  abigail-tools
 )
 missing=()
 for p in "${packages[@]}"; do

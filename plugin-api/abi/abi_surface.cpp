@@ -1,6 +1,8 @@
 // The ABI surface of the SDK: one exported function whose parameters reach every type a plugin
 // and the host exchange. libabigail (abidw) reads its debug information; tests/abi compares it
 // with the stored baseline (plugin-api/abi/sdk-MAJOR.abi) so a change without a MAJOR bump fails.
+// A MINOR that adds types adds a function perf_sdk_abi_surface_MAJOR_MINOR taking them (an
+// addition); a new parameter here would change this function, which only a MAJOR may do.
 #include "perf/api/plugin_descriptor.hpp"
 #include "perf/api/reporter.hpp"
 #include "perf/api/test_type.hpp"

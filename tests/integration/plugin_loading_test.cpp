@@ -8,13 +8,16 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <dlfcn.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace perf;
@@ -165,6 +168,50 @@ BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
   BOOST_TEST(load_result.metrics.total_requests > 100u);
   BOOST_TEST(load_result.metrics.failed_requests == 0u);
   BOOST_TEST(api::to_string(probe_result.verdict) == "passed");
+}
+
+// tests/fixtures/sdk-1.0: a test type compiled against the frozen SDK 1.0 headers, linked with
+// today's libperf-sdk, run by the real perf-agent against the demo API.
+BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_1_0_headers_loads_and_runs) {
+  const std::string dir = fixtures + "/sdk-1.0";
+  const auto listed = test::run({test::perf_agent(), "plugins", "--json", "--plugin-dir", dir});
+  BOOST_REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+  const auto plugins = boost::json::parse(listed.out);
+  BOOST_TEST(plugins.at("problems").as_array().empty(), listed.out);
+  const boost::json::object* legacy = nullptr;
+  for (const auto& p : plugins.at("plugins").as_array())
+    if (p.at("id").as_string() == "legacy_probe") legacy = &p.as_object();
+  BOOST_REQUIRE_MESSAGE(legacy, listed.out);
+  BOOST_TEST(legacy->at("sdk").as_string() == "1.0");
+  BOOST_TEST(legacy->at("kind").as_string() == "test_type");
+  BOOST_TEST(
+      fs::equivalent(fs::path(std::string(legacy->at("file").as_string())).parent_path(), dir));
+
+  test::Server demo({test::demo_api(), "--port", "0"});
+  const std::string report = test::temp_dir() + "/legacy.json";
+  const auto r = test::run({test::perf_agent(), "run", "--spec",
+                            test::source_dir() + "/examples/demo-api/openapi.yaml", "--target",
+                            demo.url(), "--plugin-dir", dir, "--tests", "legacy_probe",
+                            "--include-path", "/fast", "--report", "json:" + report, "--quiet"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  std::ifstream in(report);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto doc = boost::json::parse(text.str());
+  const auto& cases = doc.at("test_cases").as_array();
+  BOOST_REQUIRE_EQUAL(cases.size(), 1u);
+  const auto& c = cases.front().as_object();
+  BOOST_TEST(c.at("id").as_string() == "legacy_probe:GET:/fast");
+  BOOST_TEST(c.at("verdict").as_string() == "passed", c.at("reason").as_string());
+  // The probe and the phase's 20 requests, every one answered 200.
+  BOOST_TEST(c.at("metrics").at("total_requests").as_int64() == 21);
+  BOOST_TEST(c.at("metrics").at("status_codes").at("200").as_int64() == 21);
+  std::map<std::string, double> findings;
+  for (const auto& f : c.at("findings").as_array())
+    findings[std::string(f.at("id").as_string())] = f.at("value").to_number<double>();
+  BOOST_TEST(findings["probe_status"] == 200);
+  BOOST_TEST(findings["probe_has_content_type"] == 1);
+  BOOST_TEST(findings["phase_requests"] == 20);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,10 +9,10 @@
 
 namespace perf::api {
 
-// Adding to the SDK (a new type, a new function in the helper library, a new virtual function at
-// the end of a class only the host implements) bumps MINOR. Changing or removing anything,
-// including a field of a struct plugins create or read, bumps MAJOR. The suite checks this
-// against the stored ABI baseline (plugin-api/abi/).
+// Adding to the SDK (a new type, a new function in the helper library, a field at the end of
+// PluginDescriptor) bumps MINOR. Changing or removing anything, including a field of a struct
+// plugins create or read, or any virtual function, bumps MAJOR. The suite checks this against
+// the stored ABI baseline (plugin-api/abi/); docs/plugin-guide.md has the whole promise.
 inline constexpr std::uint32_t sdk_major = 1;
 inline constexpr std::uint32_t sdk_minor = 0;
 
