@@ -35,7 +35,7 @@ mutations=(
   'core/src/http/connection.cpp|      if (sink->status / 100 != 1 \|\| sink->status == 101) break;|      break;|unit_connection'
   'plugin-api/src/options.cpp|given \&\& same_shape(*given, fallback) ? *given : std::move(fallback);|std::move(fallback);|unit_sdk_options'
   'plugin-api/src/options.cpp|  if (v \&\& v->is_number()) return v->to_number<double>();|  if (false) return 0;|unit_sdk_options'
-  'plugin-api/src/markup.cpp|        out += "&amp;";|        out += "\&";|reports'
+  'plugin-api/src/markup.cpp|        out += "&amp;";|        out += "\&";|unit_documents|reports'
 )
 
 mode=full

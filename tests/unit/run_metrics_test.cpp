@@ -55,6 +55,11 @@ BOOST_AUTO_TEST_CASE(append_adds_counts_and_shifts_the_later_series) {
   auto m = sample(1000, 2.0);
   m.append(sample(5000, 3.0));
   BOOST_TEST(m.total_requests == 220u);
+  BOOST_TEST(m.successful_requests == 200u);
+  BOOST_TEST(m.failed_requests == 20u);
+  BOOST_TEST(m.errors.at("reset") == 20u);
+  BOOST_TEST(m.bytes_received == 10000u);
+  BOOST_TEST(m.error_rate_percent() == 100.0 * 20 / 220, boost::test_tools::tolerance(1e-9));
   BOOST_TEST(m.duration_s == 5.0);
   BOOST_TEST(m.status_codes[200] == 200u);
   BOOST_TEST(m.latency.count() == 200u);
