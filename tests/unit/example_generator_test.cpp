@@ -36,6 +36,34 @@ BOOST_AUTO_TEST_CASE(formats_and_bounds_are_respected) {
   BOOST_TEST(example(R"({"type":"integer","minimum":7,"multipleOf":5})") == json::value(10));
 }
 
+BOOST_AUTO_TEST_CASE(numbers_written_as_strings_are_digits_within_bounds) {
+  // gRPC-gateway's int64 and friends: a server parses these; "example" is a 400.
+  BOOST_TEST(example(R"({"type":"string","format":"int64"})").as_string() == "1");
+  BOOST_TEST(example(R"({"type":"string","format":"uint64","minimum":100})").as_string() == "100");
+  BOOST_TEST(example(R"({"type":"string","format":"int32","maximum":-5})").as_string() == "-5");
+  BOOST_TEST(example(R"({"type":"string","format":"double"})").as_string() == "1.5");
+  BOOST_TEST(example(R"({"type":"string","format":"decimal","minimum":2.25})").as_string() ==
+             "2.25");
+  BOOST_TEST(example(R"({"type":"string","format":"int64","minLength":3})").as_string() == "001");
+  BOOST_TEST(example(R"({"type":"string","format":"unknown-format"})").as_string() == "example");
+}
+
+BOOST_AUTO_TEST_CASE(simple_patterns_are_met_and_the_rest_noted) {
+  BOOST_TEST(example(R"({"type":"string","pattern":"^[0-9]{5}$"})").as_string() == "00000");
+  BOOST_TEST(example(R"({"type":"string","pattern":"^[A-Z]{2}-\\d{3}$"})").as_string() == "AA-111");
+  BOOST_TEST(example(R"({"type":"string","pattern":"^ab+c?$"})").as_string() == "ab");
+  // Already matching: kept.
+  BOOST_TEST(example(R"({"type":"string","pattern":"amp"})").as_string() == "example");
+  // Beyond the generator: the value stays, and the plan is told.
+  std::vector<std::string> notes;
+  ExampleOptions options{1, true};
+  options.notes = &notes;
+  const auto v = example_of(json::parse(R"({"type":"string","pattern":"^(cat|dog)$"})"), options);
+  BOOST_TEST(v.as_string() == "example");
+  BOOST_REQUIRE(notes.size() == 1u);
+  BOOST_TEST(notes.front().find("^(cat|dog)$") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(composition_and_nullable_types) {
   const auto merged = example(R"({"allOf":[{"type":"object","properties":{"a":{"type":"integer"}}},
                                             {"properties":{"b":{"type":"boolean"}}}]})");

@@ -123,4 +123,23 @@ BOOST_AUTO_TEST_CASE(a_document_that_is_not_a_spec_is_refused) {
   BOOST_CHECK_THROW(load_spec(write_temp("notaspec.json", "{\"hello\": 1}")), perf::UserError);
 }
 
+BOOST_AUTO_TEST_CASE(a_pattern_no_example_can_meet_becomes_a_note_for_its_operation) {
+  const auto spec = boost::json::parse(R"({"openapi":"3.0.3","info":{"title":"t","version":"1"},
+    "paths":{"/pets/{kind}":{"get":{"parameters":[
+      {"name":"kind","in":"path","required":true,"schema":{"type":"string","pattern":"^(cat|dog)$"}},
+      {"name":"code","in":"query","schema":{"type":"string","pattern":"^[A-Z]{3}$"}},
+      {"name":"id","in":"query","schema":{"type":"string","format":"int64"}}],
+      "responses":{"200":{"description":"ok"}}}}}})");
+  std::vector<perf::openapi::LoadNote> notes;
+  const auto model = perf::openapi::load_spec_document(spec, "pets.json", {1, &notes});
+  BOOST_REQUIRE(model.operations.size() == 1u);
+  const auto& params = model.operations.front().parameters;
+  BOOST_TEST(params[1].example.as_string() == "AAA");  // met by the generator
+  BOOST_TEST(params[2].example.as_string() == "1");    // int64 as a string: digits
+  BOOST_REQUIRE(notes.size() == 1u);                   // only the alternation is beyond it
+  BOOST_TEST(notes[0].method == "GET");
+  BOOST_TEST(notes[0].path == "/pets/{kind}");
+  BOOST_TEST(notes[0].text.find("parameter 'kind'") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,13 +1,16 @@
 #include "perf/openapi/example_generator.hpp"
 
 #include "perf/cases/case_builder.hpp"
+#include "perf/openapi/pattern_example.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 
 namespace perf::openapi {
 
@@ -113,18 +116,54 @@ struct Generator {
       s = "ZXhhbXBsZQ==";
     else if (format == "password")
       s = "secret-password";
+    else if (integer_formats.count(format))
+      // gRPC-gateway and many JSON APIs write 64-bit numbers as strings: digits, in bounds.
+      s = number_text(number_value(o, true));
+    else if (decimal_formats.count(format))
+      s = number_text(number_value(o, false));
     else
       s = "example";
     if (const auto* min = o.if_contains("minLength")) {
       const auto n = std::size_t(std::max(0.0, number(*min, 0)));
-      if (s.size() < n) s.append(n - s.size(), 'x');
+      // Digits stay digits: a number written as a string grows with leading zeros ("007").
+      const bool numeric = integer_formats.count(format) || decimal_formats.count(format);
+      if (s.size() < n && numeric)
+        s.insert(s.front() == '-' ? 1 : 0, n - s.size(), '0');
+      else if (s.size() < n)
+        s.append(n - s.size(), 'x');
     }
     if (const auto* max = o.if_contains("maxLength")) {
       const auto n = std::size_t(std::max(0.0, number(*max, 0)));
       if (s.size() > n) s.resize(n);
     }
+    // A pattern the value does not meet: a value made from the pattern, when it is simple
+    // enough; otherwise the value stays and the plan says why (options.notes).
+    if (const auto* p = o.if_contains("pattern"); p && p->is_string()) {
+      const std::string pattern(p->get_string());
+      if (!matches_pattern(s, pattern)) {
+        if (auto made = example_matching(pattern))
+          s = *made;
+        else if (options.notes)
+          options.notes->push_back("no example meets the pattern '" + pattern + "'; sent '" + s +
+                                   "'");
+      }
+    }
     return json::string(s);
   }
+
+  // A number as digits: integers whole, others in their shortest round-trip form ("1.5").
+  static std::string number_text(const json::value& v) {
+    if (v.is_int64()) return std::to_string(v.get_int64());
+    if (v.is_uint64()) return std::to_string(v.get_uint64());
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.to_number<double>());
+    return ec == std::errc() ? std::string(buffer, end) : "0";
+  }
+
+  inline static const std::set<std::string> integer_formats = {"int32",  "int64", "uint32",
+                                                               "uint64", "long",  "integer"};
+  inline static const std::set<std::string> decimal_formats = {"double", "float", "decimal",
+                                                               "number"};
 
   json::value number_value(const json::object& o, bool integer) {
     double low = -std::numeric_limits<double>::infinity();

@@ -169,6 +169,19 @@ class ModelBuilder {
     }
   }
 
+  // An example for a schema; what it could not meet goes to the plan's notes for the operation
+  // being read.
+  json::value example_for(const json::value& schema, bool body, const std::string& what) {
+    std::vector<std::string> unmet;
+    ExampleOptions example_options{options_.seed, body};
+    example_options.notes = &unmet;
+    auto value = example_of(schema, example_options);
+    if (options_.notes)
+      for (auto& text : unmet)
+        options_.notes->push_back({reading_method_, reading_path_, what + ": " + text});
+    return value;
+  }
+
   void read_parameters(const json::value* list, const fs::path& document,
                        std::vector<api::Parameter>& into, std::optional<api::RequestBody>& body,
                        std::vector<std::string>& consumes) {
@@ -189,7 +202,7 @@ class ModelBuilder {
         b.required = param.required;
         if (const auto* s = o->if_contains("schema"))
           b.schema = expander_.expand({s, p.document, ""});
-        b.example = example_of(b.schema, {options_.seed, true});
+        b.example = example_for(b.schema, true, "body");
         body = std::move(b);
         continue;
       }
@@ -213,7 +226,8 @@ class ModelBuilder {
         if (const auto* eo = first.value->if_object(); eo && eo->contains("value"))
           param.example = eo->at("value");
       }
-      if (param.example.is_null()) param.example = example_of(param.schema, {options_.seed, false});
+      if (param.example.is_null())
+        param.example = example_for(param.schema, false, "parameter '" + param.name + "'");
       // Operation-level parameters replace path-level ones with the same name and location.
       auto same = std::find_if(into.begin(), into.end(), [&](const api::Parameter& q) {
         return q.name == param.name && q.location == param.location;
@@ -278,7 +292,7 @@ class ModelBuilder {
           b.example = eo->at("value");
       }
     }
-    if (b.example.is_null()) b.example = example_of(b.schema, {options_.seed, true});
+    if (b.example.is_null()) b.example = example_for(b.schema, true, "body");
     op.body = std::move(b);
   }
 
@@ -288,6 +302,8 @@ class ModelBuilder {
     std::vector<api::Parameter> path_params;
     std::optional<api::RequestBody> unused_body;
     std::vector<std::string> no_consumes;
+    reading_method_ = "";
+    reading_path_ = path;
     read_parameters(o->if_contains("parameters"), item.document, path_params, unused_body,
                     no_consumes);
     const std::string path_server = swagger_ ? "" : server_of(o->if_contains("servers"));
@@ -301,6 +317,8 @@ class ModelBuilder {
       api::Operation op;
       op.method = upper(method);
       op.path = path;
+      reading_method_ = op.method;
+      reading_path_ = op.path;
       op.operation_id = str(*op_obj, "operationId");
       op.summary = str(*op_obj, "summary");
       if (const auto* tags = op_obj->if_contains("tags"); tags && tags->is_array())
@@ -343,6 +361,7 @@ class ModelBuilder {
   const RefResolver& resolver_;
   SchemaExpander expander_;
   LoadOptions options_;
+  std::string reading_method_, reading_path_;  // the operation being read, for notes
   bool swagger_ = false;
   std::vector<std::string> root_security_;
 };

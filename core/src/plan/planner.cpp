@@ -99,7 +99,9 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
   out.target = settings.target;
   api::ApiModel model;
   if (!request.spec.empty()) {
-    model = openapi::load_spec(request.spec, {settings.seed});
+    std::vector<openapi::LoadNote> notes;
+    model = openapi::load_spec(request.spec, {settings.seed, &notes});
+    for (auto& n : notes) out.skipped.push_back({"", n.method, n.path, std::move(n.text)});
     out.spec = request.spec;
   } else {
     // Quick mode: the URL itself is the one GET operation.

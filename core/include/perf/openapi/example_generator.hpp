@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace perf::openapi {
 
@@ -14,6 +15,7 @@ struct ExampleOptions {
   std::uint64_t seed = 1;
   bool for_request_body = true;  // leave readOnly properties out
   int max_depth = 8;
+  std::vector<std::string>* notes = nullptr;  // where to say what could not be met (a pattern)
 };
 
 boost::json::value example_of(const boost::json::value& schema, const ExampleOptions& options);

@@ -7,11 +7,20 @@
 #include <boost/json/value.hpp>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace perf::openapi {
 
+// Something the loader could not do for an operation and the plan should say (an example that
+// cannot meet a parameter's pattern).
+struct LoadNote {
+  std::string method, path, text;
+};
+
 struct LoadOptions {
   std::uint64_t seed = 1;
+  std::vector<LoadNote>* notes = nullptr;  // where notes go; null: dropped
 };
 
 // Throws perf::UserError naming the file and place for anything that makes the spec unusable.

@@ -16,7 +16,9 @@
 namespace perf::plan {
 
 struct SkippedEntry {
-  std::string test_type;  // "" when the operation was not selected at all
+  // "" when the operation was not selected at all, or for a note about it from the spec (an
+  // example that cannot meet a pattern): then the reason says so.
+  std::string test_type;
   std::string method, path, reason;
 };
 
