@@ -126,8 +126,14 @@ int run_command(const CommandLine& cl) {
     if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type))
       types[c.test_type] = registry.create_test_type(*plugin);
   }
-  options.decoration = run::decoration_for({cl.headers, cl.bearer_token, cl.basic_auth, cl.api_key},
-                                           plan.security_schemes);
+  std::vector<std::string> warnings;
+  options.decoration =
+      run::decoration_for({cl.headers, cl.bearer_token, cl.basic_auth, cl.api_key},
+                          plan.security_schemes, options.quick ? nullptr : &warnings);
+  for (const auto& w : warnings) {
+    std::cerr << "perf-agent: warning: " << w << "\n";
+    plan.skipped.push_back({"", "", "", "warning: " + w});  // and in the report's plan notes
+  }
   options.tls = {cl.insecure, cl.ca_file};
   options.target_pid = cl.target_pid;
   options.target_metrics = cl.target_metrics;

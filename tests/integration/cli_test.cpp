@@ -296,6 +296,36 @@ BOOST_AUTO_TEST_CASE(credentials_go_where_the_spec_says) {
   BOOST_TEST(header == 0);
 }
 
+BOOST_AUTO_TEST_CASE(credentials_no_scheme_uses_are_sent_with_a_warning) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const std::string spec = perf::test::temp_dir() + "/no-security.json";
+  std::ofstream(spec) << R"({"openapi":"3.0.3","info":{"title":"t","version":"1"},
+    "paths":{"/fast":{"get":{"operationId":"getFast","responses":{"200":{"description":"ok"}}}}}})";
+  const std::string report = perf::test::temp_dir() + "/no-security-report.json";
+  const auto r = run({perf::test::perf_agent(), "run", "--spec", spec, "--target", demo.url(),
+                      "--tests", "response_time", "--api-key", "X-Token=abc", "--bearer-token", "t",
+                      "--quiet", "--report", "json:" + report});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.err.find("warning: --api-key X-Token: the spec declares no apiKey scheme; sent as "
+                        "the header X-Token") != std::string::npos,
+             r.err);
+  BOOST_TEST(
+      r.err.find("warning: --bearer-token: the spec declares no bearer") != std::string::npos,
+      r.err);
+  const auto doc = read_json(report);
+  std::size_t warnings = 0;
+  for (const auto& note : doc.at("plan_notes").as_array())
+    warnings += note.as_string().starts_with("warning: ");
+  BOOST_TEST(warnings == 2u);
+
+  // The demo spec declares both schemes: nothing to warn about.
+  const auto declared =
+      run({perf::test::perf_agent(), "run", "--spec", demo_spec(), "--target", demo.url(),
+           "--tests", "response_time", "--operation-id", "getSecure", "--bearer-token",
+           "demo-token", "--api-key", "api_key=demo-key", "--quiet"});
+  BOOST_TEST(declared.err.find("warning") == std::string::npos, declared.err);
+}
+
 BOOST_AUTO_TEST_CASE(data_rows_supply_real_parameter_values) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const auto csv = perf::test::temp_dir() + "/ids.csv";

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "perf/openapi/request_builder.hpp"
 
 #include <boost/beast/core/string.hpp>
@@ -41,8 +43,30 @@ std::string base64(std::string_view in) {
 }
 
 RequestDecoration decoration_for(const Credentials& credentials,
-                                 const std::vector<api::SecurityScheme>& schemes) {
+                                 const std::vector<api::SecurityScheme>& schemes,
+                                 std::vector<std::string>* warnings) {
   RequestDecoration d;
+  auto declares = [&](auto&& matches) {
+    return std::any_of(schemes.begin(), schemes.end(), matches);
+  };
+  auto warn = [&](std::string text) {
+    if (warnings) warnings->push_back(std::move(text));
+  };
+  const bool bearer_declared = declares([](const api::SecurityScheme& s) {
+    return (s.type == "http" && boost::beast::iequals(s.scheme, "bearer")) || s.type == "oauth2" ||
+           s.type == "openIdConnect";
+  });
+  const bool basic_declared = declares([](const api::SecurityScheme& s) {
+    return s.type == "basic" || (s.type == "http" && boost::beast::iequals(s.scheme, "basic"));
+  });
+  if (!credentials.bearer_token.empty() && !bearer_declared)
+    warn(
+        "--bearer-token: the spec declares no bearer, OAuth 2 or OpenID Connect scheme; sent as "
+        "'Authorization: Bearer ...' on every request anyway");
+  if (!credentials.basic_auth.empty() && !basic_declared)
+    warn(
+        "--basic: the spec declares no basic scheme; sent as 'Authorization: Basic ...' on every "
+        "request anyway");
   for (const auto& h : credentials.headers) {
     const auto colon = h.find(':');
     std::string value = h.substr(colon + 1);
@@ -68,6 +92,11 @@ RequestDecoration decoration_for(const Credentials& credentials,
     if (!chosen && api_key_schemes == 1)
       for (const auto& s : schemes)
         if (s.type == "apiKey") chosen = &s;
+    if (!chosen)
+      warn("--api-key " + name + ": the spec declares " +
+           (api_key_schemes ? "several apiKey schemes and none is named " + name
+                            : std::string("no apiKey scheme")) +
+           "; sent as the header " + name + " on every request");
     const std::string location = chosen ? chosen->location : "header";
     const std::string param = chosen && !chosen->param_name.empty() ? chosen->param_name : name;
     if (location == "query")

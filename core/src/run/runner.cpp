@@ -114,8 +114,11 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   summary.info.started_unix_ms = now_ms();
   if (!plan_.note.empty()) summary.plan_notes.push_back(plan_.note);
   for (const auto& s : plan_.skipped)
-    summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") + s.method + " " +
-                                 s.path + ": " + s.reason);
+    summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") +
+                                 (s.method.empty() && s.path.empty()
+                                      ? ""
+                                      : (s.method.empty() ? "" : s.method + " ") + s.path + ": ") +
+                                 s.reason);
 
   // Pre-flight: one request to each distinct base URL. A target that cannot be reached at all
   // ends the run at once (exit 3) instead of after every planned minute of errors.

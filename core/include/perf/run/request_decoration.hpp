@@ -30,9 +30,13 @@ struct Credentials {
 };
 
 // An API key goes where the spec's apiKey security scheme puts it (header, query or cookie);
-// without such a scheme, in a header of the given name.
+// without such a scheme, in a header of the given name. Credentials no declared scheme uses are
+// still sent, as the user most likely meant, and `warnings` (when given) says so, one sentence
+// each: a server that needs them answers 401/403 to everything otherwise, and silence would
+// hide why.
 RequestDecoration decoration_for(const Credentials& credentials,
-                                 const std::vector<api::SecurityScheme>& schemes);
+                                 const std::vector<api::SecurityScheme>& schemes,
+                                 std::vector<std::string>* warnings = nullptr);
 
 std::string base64(std::string_view bytes);
 
