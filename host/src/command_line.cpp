@@ -44,6 +44,9 @@ po::options_description selection_options() {
       "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")(
       "data", po::value<std::string>(),
       "parameter values: JSON array of objects or CSV with a header")(
+      "body-fields", po::value<std::string>(),
+      "optional request body properties to fill: required, examples (those with an example, "
+      "default or enum; the default) or all")(
       "target", po::value<std::string>(),
       "base URL replacing the spec's server (quick mode: the URL to load)")(
       "pattern", po::value<std::string>(),
@@ -202,6 +205,13 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (vm.count("plan")) cl.plan_file = vm["plan"].as<std::string>();
   if (vm.count("output")) cl.output = vm["output"].as<std::string>();
   if (vm.count("data")) cl.data_file = vm["data"].as<std::string>();
+  if (vm.count("body-fields")) {
+    const auto word = vm["body-fields"].as<std::string>();
+    const auto fields = openapi::body_fields_from(word);
+    if (!fields)
+      throw UserError("--body-fields '" + word + "': expected required, examples or all");
+    cl.body_fields = *fields;
+  }
   cl.tests = split_commas(list<std::string>(vm, "tests"));
   cl.selection.include_paths = list<std::string>(vm, "include-path");
   cl.selection.exclude_paths = list<std::string>(vm, "exclude-path");

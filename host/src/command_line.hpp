@@ -30,6 +30,7 @@ struct CommandLine {
   std::string plan_file;
   std::string output;  // plan -o, merge -o
   std::string data_file;
+  openapi::BodyFields body_fields = openapi::BodyFields::examples;
   plan::Selection selection;
   std::vector<std::string> tests;
   std::vector<std::string> thresholds;

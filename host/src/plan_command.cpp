@@ -17,6 +17,7 @@ int plan_command(const CommandLine& cl) {
   plan::PlanRequest request;
   request.spec = cl.spec;
   request.data_file = cl.data_file;
+  request.body_fields = cl.body_fields;
   request.selection = cl.selection;
   request.test_ids = plan::resolve_test_ids(
       cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);

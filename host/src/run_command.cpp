@@ -65,6 +65,7 @@ plan::Plan plan_for(const CommandLine& cl, const api::Settings& settings, bool q
   request.spec = cl.spec;
   request.quick_target = quick ? settings.target : "";
   request.data_file = cl.data_file;
+  request.body_fields = cl.body_fields;
   request.selection = cl.selection;
   request.test_ids = test_ids;
   return plan::make_plan(request, settings, registry);

@@ -7,8 +7,17 @@ using namespace perf::openapi;
 namespace json = boost::json;
 
 namespace {
+// Every property, so the generator's structure is what is tested; the body policy has its own.
 json::value example(const char* schema, bool body = true) {
-  return example_of(json::parse(schema), {1, body});
+  ExampleOptions options{1, body};
+  options.body_fields = BodyFields::all;
+  return example_of(json::parse(schema), options);
+}
+
+json::value body_with(BodyFields fields, const char* schema) {
+  ExampleOptions options{1, true};
+  options.body_fields = fields;
+  return example_of(json::parse(schema), options);
 }
 }  // namespace
 
@@ -105,6 +114,43 @@ BOOST_AUTO_TEST_CASE(recursive_schemas_stop) {
                  .as_object()
                  .at("child")
                  .is_object());
+}
+
+BOOST_AUTO_TEST_CASE(bodies_keep_required_fields_and_optional_ones_with_a_value) {
+  // An etcd-like put: value and ignore_value exclude each other; filling both is a 400.
+  const char* put = R"({"type":"object","required":["key"],"properties":{
+      "key":{"type":"string","format":"byte"},
+      "value":{"type":"string","format":"byte"},
+      "lease":{"type":"string","format":"int64","example":"0"},
+      "mode":{"type":"string","enum":["fast","safe"]},
+      "ignore_value":{"type":"boolean"},
+      "prev_kv":{"type":"boolean","default":false},
+      "sync":{"type":"boolean"}}})";
+  const auto examples = body_with(BodyFields::examples, put).as_object();
+  BOOST_TEST(examples.contains("key"));                    // required
+  BOOST_TEST(examples.at("lease") == json::value("0"));    // optional, with an example
+  BOOST_TEST(examples.at("mode") == json::value("fast"));  // optional, with an enum
+  BOOST_TEST(!examples.contains("value"));                 // optional, nothing given
+  BOOST_TEST(!examples.contains("ignore_value"));          // booleans absent unless required
+  BOOST_TEST(!examples.contains("prev_kv"));
+  const auto required = body_with(BodyFields::required, put).as_object();
+  BOOST_TEST(required.size() == 1u);
+  BOOST_TEST(required.contains("key"));
+  BOOST_TEST(body_with(BodyFields::all, put).as_object().size() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(a_required_boolean_is_kept) {
+  const auto body = body_with(
+      BodyFields::examples,
+      R"({"type":"object","required":["enabled"],"properties":{"enabled":{"type":"boolean"}}})");
+  BOOST_TEST(body.as_object().at("enabled") == json::value(true));
+}
+
+BOOST_AUTO_TEST_CASE(body_fields_words) {
+  BOOST_TEST((body_fields_from("required") == BodyFields::required));
+  BOOST_TEST((body_fields_from("examples") == BodyFields::examples));
+  BOOST_TEST((body_fields_from("all") == BodyFields::all));
+  BOOST_TEST(!body_fields_from("some"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

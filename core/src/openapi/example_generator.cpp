@@ -198,6 +198,21 @@ struct Generator {
     return x;
   }
 
+  // The body policy: required properties always; optional ones by --body-fields.
+  bool wanted(const json::object& object_schema, std::string_view name,
+              const json::object* property) const {
+    if (options.body_fields == BodyFields::all) return true;
+    if (const auto* req = object_schema.if_contains("required"); req && req->is_array())
+      for (const auto& r : req->as_array())
+        if (r.is_string() && r.get_string() == name) return true;
+    if (options.body_fields == BodyFields::required || !property) return false;
+    // An optional flag is a choice the user did not make (ignore_value, dry_run, force).
+    if (type_of(*property) == "boolean") return false;
+    for (const char* given : {"example", "examples", "default", "enum", "const"})
+      if (property->contains(given)) return true;
+    return false;
+  }
+
   json::value generate(const json::value& schema, int depth) {
     const auto* o = obj(schema);
     if (!o) return "example";
@@ -250,6 +265,7 @@ struct Generator {
             const auto* ro = po->if_contains("readOnly");
             if (ro && ro->is_bool() && ro->get_bool()) continue;
           }
+          if (options.for_request_body && !wanted(*o, name, po)) continue;
           if (++added > 64) break;  // enough for a realistic request
           out[name] = generate(property, depth + 1);
         }
@@ -343,6 +359,13 @@ json::value example_of_size(const json::value& schema, std::size_t bytes,
     if (grow(value, schema, bytes - size, 0) == 0) break;
   }
   return value;
+}
+
+std::optional<BodyFields> body_fields_from(std::string_view word) {
+  if (word == "required") return BodyFields::required;
+  if (word == "examples") return BodyFields::examples;
+  if (word == "all") return BodyFields::all;
+  return std::nullopt;
 }
 
 std::string to_parameter_text(const json::value& value) {

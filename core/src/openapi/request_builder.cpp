@@ -112,7 +112,9 @@ api::RequestSpec RequestBuilder::request_with(
 
 std::string RequestBuilder::body_of_size(const api::Operation& op, std::size_t bytes) const {
   const json::value schema = op.body ? op.body->schema : json::value(json::object{});
-  return json::serialize(example_of_size(schema, bytes, {options_.seed, true}));
+  ExampleOptions example_options{options_.seed, true};
+  example_options.body_fields = options_.body_fields;
+  return json::serialize(example_of_size(schema, bytes, example_options));
 }
 
 std::vector<json::object> load_data_rows(const std::string& path) {

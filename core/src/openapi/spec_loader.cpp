@@ -175,6 +175,7 @@ class ModelBuilder {
     std::vector<std::string> unmet;
     ExampleOptions example_options{options_.seed, body};
     example_options.notes = &unmet;
+    example_options.body_fields = options_.body_fields;
     auto value = example_of(schema, example_options);
     if (options_.notes)
       for (auto& text : unmet)

@@ -100,7 +100,7 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
   api::ApiModel model;
   if (!request.spec.empty()) {
     std::vector<openapi::LoadNote> notes;
-    model = openapi::load_spec(request.spec, {settings.seed, &notes});
+    model = openapi::load_spec(request.spec, {settings.seed, &notes, request.body_fields});
     for (auto& n : notes) out.skipped.push_back({"", n.method, n.path, std::move(n.text)});
     out.spec = request.spec;
   } else {
@@ -124,6 +124,7 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
   openapi::RequestBuildOptions build;
   build.target = request.spec.empty() ? model.server_url : settings.target;
   build.seed = settings.seed;
+  build.body_fields = request.body_fields;
   if (!request.data_file.empty()) build.data_rows = openapi::load_data_rows(request.data_file);
   openapi::RequestBuilder builder(std::move(build));
   const api::PlanContext context{settings, builder};

@@ -6,16 +6,31 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perf::openapi {
+
+// Which properties of a request body object are filled (--body-fields). Servers reject bodies
+// that set every optional field (mutually exclusive options collide), so the default keeps the
+// required ones and the optional ones the spec gives a value for.
+enum class BodyFields {
+  required,  // required properties only
+  examples,  // required ones, plus optional ones with an example, default or enum (not booleans)
+  all,       // every property the schema lists
+};
+
+// "required", "examples", "all"; nullopt for anything else.
+std::optional<BodyFields> body_fields_from(std::string_view word);
 
 struct ExampleOptions {
   std::uint64_t seed = 1;
   bool for_request_body = true;  // leave readOnly properties out
   int max_depth = 8;
-  std::vector<std::string>* notes = nullptr;  // where to say what could not be met (a pattern)
+  std::vector<std::string>* notes = nullptr;      // where to say what could not be met (a pattern)
+  BodyFields body_fields = BodyFields::examples;  // request bodies only
 };
 
 boost::json::value example_of(const boost::json::value& schema, const ExampleOptions& options);

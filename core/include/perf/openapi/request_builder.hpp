@@ -4,6 +4,7 @@
 #pragma once
 
 #include "perf/http/url.hpp"
+#include "perf/openapi/example_generator.hpp"
 
 #include "perf/api/test_type.hpp"
 
@@ -19,6 +20,8 @@ struct RequestBuildOptions {
   std::vector<boost::json::object> data_rows;  // --data rows, used round-robin
   std::uint64_t seed = 1;
   std::size_t max_requests_per_case = 100;  // how many data rows one case cycles through
+  BodyFields body_fields =
+      BodyFields::examples;  // which optional body properties grown bodies keep
 };
 
 class RequestBuilder final : public api::RequestFactory {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "perf/api/model.hpp"
+#include "perf/openapi/example_generator.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -21,6 +22,7 @@ struct LoadNote {
 struct LoadOptions {
   std::uint64_t seed = 1;
   std::vector<LoadNote>* notes = nullptr;  // where notes go; null: dropped
+  BodyFields body_fields = BodyFields::examples;
 };
 
 // Throws perf::UserError naming the file and place for anything that makes the spec unusable.

@@ -3,6 +3,7 @@
 // type plan its cases.
 #pragma once
 
+#include "perf/openapi/example_generator.hpp"
 #include "perf/plan/plan_io.hpp"
 #include "perf/plugins/plugin_registry.hpp"
 
@@ -22,9 +23,10 @@ struct Selection {
 };
 
 struct PlanRequest {
-  std::string spec;          // "" in quick mode
-  std::string quick_target;  // URL for quick mode
-  std::string data_file;     // --data
+  std::string spec;                                                 // "" in quick mode
+  std::string quick_target;                                         // URL for quick mode
+  std::string data_file;                                            // --data
+  openapi::BodyFields body_fields = openapi::BodyFields::examples;  // --body-fields
   Selection selection;
   std::vector<std::string> test_ids;  // resolved ids
 };
