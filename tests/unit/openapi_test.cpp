@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE openapi
+#include "perf/openapi/request_builder.hpp"
 #include "perf/openapi/spec_loader.hpp"
 #include "perf/util/user_error.hpp"
 #include "process.hpp"
@@ -140,6 +141,27 @@ BOOST_AUTO_TEST_CASE(a_pattern_no_example_can_meet_becomes_a_note_for_its_operat
   BOOST_TEST(notes[0].method == "GET");
   BOOST_TEST(notes[0].path == "/pets/{kind}");
   BOOST_TEST(notes[0].text.find("parameter 'kind'") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
+  perf::api::RequestBody body;
+  body.schema = boost::json::parse(R"({"type":"object","properties":{
+      "key":{"type":"string"},"count":{"type":"integer"},"ratio":{"type":"number"},
+      "dry":{"type":"boolean"},
+      "lease":{"type":"object","properties":{"ID":{"type":"integer"}}}}})");
+  body.example = boost::json::parse(R"({"key":"example","count":1})");
+  // As a CSV row gives them: text, typed by the schema where it says so.
+  const boost::json::object row{{"key", "user/42"},   {"count", "12"},    {"ratio", "0.5"},
+                                {"dry", "false"},     {"/lease/ID", "7"}, {"/meta/source", "csv"},
+                                {"unrelated", "skip"}};
+  const auto out = perf::openapi::RequestBuilder::body_with_row(body, row).as_object();
+  BOOST_TEST(out.at("key") == boost::json::value("user/42"));
+  BOOST_TEST(out.at("count") == boost::json::value(12));
+  BOOST_TEST(out.at("ratio") == boost::json::value(0.5));
+  BOOST_TEST(out.at("dry") == boost::json::value(false));
+  BOOST_TEST(out.at("lease").at("ID") == boost::json::value(7));         // a pointer, typed
+  BOOST_TEST(out.at("meta").at("source") == boost::json::value("csv"));  // parents made
+  BOOST_TEST(!out.contains("unrelated"));  // names no property: for parameters only
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,9 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <cmath>
+
 #include <sstream>
 
 namespace perf::openapi {
@@ -45,6 +48,85 @@ std::string RequestBuilder::base_url_for(const api::Operation& op) const {
     return relative ? base + op.server_url : base;
   }
   return relative ? "" : op.server_url;
+}
+
+namespace {
+
+// A --data value for a body place: CSV gives text, so "12" becomes 12 where the schema says
+// integer or number, and "true"/"false" a boolean; JSON rows keep their types.
+json::value typed_for(const json::value& value, const json::value* schema) {
+  const auto* text = value.if_string();
+  const auto* s = schema ? schema->if_object() : nullptr;
+  const auto* type = s ? s->if_contains("type") : nullptr;
+  if (!text || !type || !type->is_string()) return value;
+  const std::string_view t = type->get_string();
+  const std::string word(*text);
+  if (t == "boolean" && (word == "true" || word == "false")) return word == "true";
+  if (t == "integer" || t == "number") {
+    double number = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), number);
+    if (ec == std::errc() && end == word.data() + word.size() && !word.empty()) {
+      if (t == "integer" && number == std::floor(number)) return std::int64_t(number);
+      return number;
+    }
+  }
+  return value;
+}
+
+// Takes the next reference token off a JSON pointer ("/a~1b/c" gives "a/b", leaves "/c").
+std::string pop_token(std::string_view& pointer) {
+  pointer.remove_prefix(1);
+  const auto slash = pointer.find('/');
+  std::string token(pointer.substr(0, slash));
+  pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+  for (std::size_t k; (k = token.find("~1")) != std::string::npos;) token.replace(k, 2, "/");
+  for (std::size_t k; (k = token.find("~0")) != std::string::npos;) token.replace(k, 2, "~");
+  return token;
+}
+
+// The schema of `pointer`'s place inside `schema` ("/lease/ID" -> properties.lease.properties.ID),
+// or null when the schema does not describe it.
+const json::value* schema_at(const json::value& schema, std::string_view pointer) {
+  const json::value* at = &schema;
+  while (!pointer.empty() && at) {
+    const std::string token = pop_token(pointer);
+    const auto* o = at->if_object();
+    const auto* props = o ? o->if_contains("properties") : nullptr;
+    at = props && props->is_object() ? props->as_object().if_contains(token) : nullptr;
+  }
+  return at;
+}
+
+}  // namespace
+
+json::value RequestBuilder::body_with_row(const api::RequestBody& body, const json::object& row) {
+  json::value out = body.example;
+  for (const auto& [key, value] : row) {
+    if (key.starts_with("/")) {
+      if (!out.is_object()) continue;
+      json::value* parent = &out;
+      std::string_view rest(key.data(), key.size());
+      while (parent->is_object()) {
+        const std::string token = pop_token(rest);
+        auto& object = parent->as_object();
+        if (rest.empty()) {
+          object[token] = typed_for(value, schema_at(body.schema, key));
+          break;
+        }
+        if (!object.contains(token) || !object.at(token).is_object())
+          object[token] = json::object{};
+        parent = &object.at(token);
+      }
+      continue;
+    }
+    auto* object = out.if_object();
+    const auto* schema = body.schema.if_object();
+    const auto* props = schema ? schema->if_contains("properties") : nullptr;
+    const json::value* property =
+        props && props->is_object() ? props->as_object().if_contains(key) : nullptr;
+    if (object && (property || object->contains(key))) (*object)[key] = typed_for(value, property);
+  }
+  return out;
 }
 
 api::RequestSpec RequestBuilder::build(
@@ -86,7 +168,8 @@ api::RequestSpec RequestBuilder::build(
   if (!cookies.empty()) spec.headers.emplace_back("Cookie", cookies);
   spec.target = path + query;
   if (op.body) {
-    spec.body = serialize_body(op.body->example, op.body->content_type);
+    spec.body = serialize_body(row ? body_with_row(*op.body, *row) : op.body->example,
+                               op.body->content_type);
     const std::string type = op.body->content_type.rfind("multipart/form-data", 0) == 0
                                  ? "multipart/form-data; boundary=perf-agent-boundary"
                                  : op.body->content_type;

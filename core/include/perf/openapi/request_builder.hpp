@@ -35,6 +35,12 @@ class RequestBuilder final : public api::RequestFactory {
   std::string body_of_size(const api::Operation& op, std::size_t bytes) const override;
   std::string base_url_for(const api::Operation& op) const override;
 
+  // The body example with a --data row's values: a column named like a top-level property
+  // fills it, a column named as a JSON pointer ("/lease/ID") fills that place (parents made as
+  // needed); CSV text becomes a number or boolean where the schema says so.
+  static boost::json::value body_with_row(const api::RequestBody& body,
+                                          const boost::json::object& row);
+
  private:
   api::RequestSpec build(const api::Operation& op, const boost::json::object* row,
                          const std::vector<std::pair<std::string, std::string>>& overrides) const;
