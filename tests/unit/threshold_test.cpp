@@ -104,6 +104,33 @@ BOOST_AUTO_TEST_CASE(a_window_fails_only_when_the_violation_lasts) {
       !verdict::evaluate(parse_threshold("http_req_duration: p(95)<500 over 2s"), {&m}).passed);
 }
 
+BOOST_AUTO_TEST_CASE(one_per_second_rule_for_windows_and_live_checks) {
+  api::IntervalPoint second;
+  second.requests = 100;
+  second.errors = 5;
+  second.rps = 100;
+  second.p50_ms = 10;
+  second.p90_ms = 20;
+  second.p95_ms = 30;
+  second.p99_ms = 40;
+  auto value = [&](const char* text) {
+    return verdict::per_second_value(parse_threshold(text), second);
+  };
+  // Each percentile is judged on its own value: live p(90) used to be judged on p50.
+  BOOST_TEST(*value("http_req_duration: p(90)<15") == 20.0);
+  BOOST_TEST(*value("http_req_duration: p(95)<15") == 30.0);
+  BOOST_TEST(*value("http_req_duration: med<15") == 10.0);
+  BOOST_TEST(*value("http_req_failed: rate<0.01") == 0.05);
+  BOOST_TEST(*value("http_reqs: rate>10") == 100.0);
+  // No per-second value: judged on the whole case (abortOnFail) or refused (windowed).
+  BOOST_TEST(!value("http_req_duration: avg<15"));
+  BOOST_TEST(!value("http_req_duration: p(97)<15"));
+  BOOST_CHECK_THROW(parse_threshold("http_req_duration: p(97)<15 over 5s"), UserError);
+  // A second without requests says nothing.
+  second.requests = 0;
+  BOOST_TEST(!value("http_req_duration: p(90)<15"));
+}
+
 BOOST_AUTO_TEST_CASE(case_checks_judge_assertions_and_performance_thresholds) {
   api::CaseResult r;
   r.metrics = metrics_of(98, 2, 1.0, 40000);
