@@ -3,3 +3,6 @@ find_package(Boost 1.81 REQUIRED COMPONENTS json program_options)
 find_package(OpenSSL REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Threads REQUIRED)
+# libcsv (Debian libcsv-dev): RFC 4180 CSV for --data files.
+find_library(PERF_AGENT_CSV_LIBRARY csv REQUIRED)
+find_path(PERF_AGENT_CSV_INCLUDE_DIR csv.h REQUIRED)

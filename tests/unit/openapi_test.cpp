@@ -164,4 +164,27 @@ BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
   BOOST_TEST(!out.contains("unrelated"));  // names no property: for parameters only
 }
 
+BOOST_AUTO_TEST_CASE(csv_data_keeps_quoted_commas_quotes_and_newlines_in_one_field) {
+  const std::string file = perf::test::temp_dir() + "/rows.csv";
+  std::ofstream(file) << "id,note\r\n"
+                         "1,\"two\nlines\"\r\n"
+                         "\r\n"
+                         "2,\"a, \"\"quoted\"\" word\"\n";
+  const auto rows = perf::openapi::load_data_rows(file);
+  BOOST_REQUIRE(rows.size() == 2u);
+  BOOST_TEST(rows[0].at("note").as_string() == "two\nlines");
+  BOOST_TEST(rows[1].at("id").as_string() == "2");
+  BOOST_TEST(rows[1].at("note").as_string() == "a, \"quoted\" word");
+
+  std::ofstream(file) << "id,note\n1,ok\n\n2\n";
+  try {
+    perf::openapi::load_data_rows(file);
+    BOOST_FAIL("a short row must be refused");
+  } catch (const perf::UserError& e) {
+    BOOST_TEST(std::string(e.what()) == file + ":4: 1 fields, the header has 2");
+  }
+  std::ofstream(file) << "id,note\n1,\"never closed\n";
+  BOOST_CHECK_THROW(perf::openapi::load_data_rows(file), perf::UserError);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

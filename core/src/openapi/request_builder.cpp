@@ -1,6 +1,7 @@
 #include "perf/openapi/request_builder.hpp"
 
 #include "perf/openapi/example_generator.hpp"
+#include "perf/util/csv.hpp"
 #include "perf/util/document.hpp"
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
@@ -215,44 +216,19 @@ std::vector<json::object> load_data_rows(const std::string& path) {
     }
     return rows;
   }
-  // CSV with a header row; fields may be double-quoted.
-  auto split = [](const std::string& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    for (std::size_t k = 0; k < line.size(); ++k) {
-      const char c = line[k];
-      if (quoted) {
-        if (c == '"' && k + 1 < line.size() && line[k + 1] == '"')
-          fields.back() += '"', ++k;
-        else if (c == '"')
-          quoted = false;
-        else
-          fields.back() += c;
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        fields.emplace_back();
-      } else if (c != '\r') {
-        fields.back() += c;
-      }
-    }
-    return fields;
-  };
-  std::istringstream in(text);
-  std::string line;
+  // CSV with a header row (RFC 4180: quoted fields may hold commas, quotes and newlines).
   std::vector<std::string> header;
-  for (int number = 1; std::getline(in, line); ++number) {
-    if (line.empty() || line == "\r") continue;
-    auto fields = split(line);
+  for (auto& record : util::read_csv(text, path)) {
     if (header.empty()) {
-      header = fields;
+      header = std::move(record.fields);
       continue;
     }
-    if (fields.size() != header.size())
-      throw UserError(path + ":" + std::to_string(number) + ": " + std::to_string(fields.size()) +
-                      " fields, the header has " + std::to_string(header.size()));
+    if (record.fields.size() != header.size())
+      throw UserError(path + ":" + std::to_string(record.line) + ": " +
+                      std::to_string(record.fields.size()) + " fields, the header has " +
+                      std::to_string(header.size()));
     json::object row;
-    for (std::size_t k = 0; k < header.size(); ++k) row[header[k]] = fields[k];
+    for (std::size_t k = 0; k < header.size(); ++k) row[header[k]] = record.fields[k];
     rows.push_back(std::move(row));
   }
   if (header.empty()) throw UserError(path + ": empty data file");
