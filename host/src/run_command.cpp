@@ -7,11 +7,13 @@
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <unistd.h>
 
 #include <cstring>
+#include <future>
 #include <iostream>
 
 namespace perf::host {
@@ -159,7 +161,13 @@ int run_command(const CommandLine& cl) {
       };
   signals.async_wait(on_signal);
   auto outcome = runner.run();
-  signals.cancel();
+  // The signal set lives on the control thread: cancel it there, and wait for that.
+  std::promise<void> cancelled;
+  boost::asio::post(runner.control(), [&] {
+    signals.cancel();
+    cancelled.set_value();
+  });
+  cancelled.get_future().wait();
   if (const auto* unreachable = std::get_if<run::Unreachable>(&outcome)) {
     std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
     return 3;

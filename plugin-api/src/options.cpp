@@ -1,6 +1,7 @@
 #include "perf/sdk/options.hpp"
 
 #include "perf/cases/case_builder.hpp"
+#include "perf/util/user_error.hpp"
 
 #include <stdexcept>
 
@@ -14,13 +15,13 @@ json::value list_value(const std::vector<double>& values) {
   return cases::to_array(values);
 }
 
-// A config or plan value the option can use: a number for number options, a non-empty list of
-// numbers for list options (so a malformed entry in the config file falls back to the default).
+// A config or plan value the option can use: a number for number options, a list of numbers
+// for list options (so a malformed entry in the config file falls back to the default).
 bool same_shape(const json::value& candidate, const json::value& fallback) {
   if (fallback.is_number()) return candidate.is_number();
   if (!fallback.is_array()) return false;
   const auto* a = candidate.if_array();
-  if (!a || a->empty()) return false;
+  if (!a) return false;
   for (const auto& e : *a)
     if (!e.is_number()) return false;
   return true;
@@ -80,6 +81,8 @@ double Options::number(const api::TestCase& c, std::string_view name,
   const auto& option = find(name);
   const auto* v = c.parameters.if_contains(name);
   if (v && v->is_number()) return v->to_number<double>();
+  if (v)  // the plan holds something else: a broken plan, not a reason to use the default
+    throw UserError(c.id + ": parameters." + option.name + " must be a number");
   const auto fallback = option.fallback(settings);
   if (!fallback.is_number())
     throw std::logic_error(test_type_ + ": option '" + option.name + "' is a list, not a number");
@@ -93,7 +96,9 @@ std::vector<double> Options::list(const api::TestCase& c, std::string_view name,
   if (!fallback.is_array())
     throw std::logic_error(test_type_ + ": option '" + option.name + "' is a number, not a list");
   const auto* v = c.parameters.if_contains(name);
-  const auto& chosen = v && same_shape(*v, fallback) ? *v : fallback;
+  if (v && !same_shape(*v, fallback))
+    throw UserError(c.id + ": parameters." + option.name + " must be a list of numbers");
+  const auto& chosen = v ? *v : fallback;
   std::vector<double> out;
   for (const auto& e : chosen.as_array()) out.push_back(e.to_number<double>());
   return out;

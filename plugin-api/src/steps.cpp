@@ -50,12 +50,13 @@ boost::asio::awaitable<StepsOutcome> run_steps(api::Session& session, std::vecto
                      step.label);
     if (step.phase.name.empty()) step.phase.name = step.label;
     const auto measured = co_await run_phase(session, std::move(step.phase), result);
-    outcome.steps.push_back({i, step.load, measured.metrics, measured.time_scale});
-    // A step cut short by a stop request measured a fraction of what it planned: not judged.
+    // A step cut short by a stop request measured a fraction of what it planned: it counts in
+    // the case's metrics but is neither judged nor held.
     if (measured.interrupted) {
       outcome.interrupted = true;
       break;
     }
+    outcome.steps.push_back({i, step.load, measured.metrics, measured.time_scale});
     if (auto why = judge(outcome.steps.back())) {
       outcome.broke_at = outcome.steps.size() - 1;
       outcome.why = std::move(*why);

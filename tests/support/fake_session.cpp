@@ -104,6 +104,8 @@ boost::asio::awaitable<api::PhaseResult> FakeSession::load(api::Phase phase) {
   } else {
     throw std::logic_error("FakeSession: no load scripted for phase '" + phase.name + "'");
   }
+  // Like the real engine: a phase during which a stop was requested ends interrupted.
+  result.interrupted = stop_;
   co_return result;
 }
 

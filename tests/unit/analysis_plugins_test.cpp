@@ -311,6 +311,25 @@ BOOST_AUTO_TEST_CASE(stress_that_holds_every_step_has_no_breaking_point) {
   BOOST_TEST(result.reason == "held every step");
 }
 
+BOOST_AUTO_TEST_CASE(a_step_cut_short_by_a_stop_is_neither_judged_nor_held) {
+  auto type = bundled_test_type("stress_test");
+  const auto s = stress_settings();
+  FakeSession session(s);
+  session.on_load([&](const api::Phase& p) {
+    // The second step is interrupted (Ctrl-C), its throughput flattering the truth.
+    if (p.users == 20) {
+      session.request_stop();
+      return step_at(p, 100.0 * p.users, s.time_scale);
+    }
+    return step_at(p, 10.0 * p.users, s.time_scale);
+  });
+  const auto result = session.run(*type, planned_case(*type, s, get_operation("/items")));
+  BOOST_TEST(session.phases().size() == 2u);
+  BOOST_TEST(finding(result, "breaking_point_users").is_null());
+  BOOST_TEST(near(number(result, "max_sustainable_rps"), 100.0, 1e-6));  // the first step only
+  BOOST_TEST(result.interrupted);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(spike)

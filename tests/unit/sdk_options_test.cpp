@@ -2,6 +2,7 @@
 // plan's value at run time, and a typo in an option name caught as the bug it is.
 #define BOOST_TEST_MODULE sdk_options
 #include "perf/sdk/options.hpp"
+#include "perf/util/user_error.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -73,6 +74,22 @@ BOOST_AUTO_TEST_CASE(an_undeclared_option_is_a_bug_not_a_default) {
   const api::Settings s = settings_with({});
   BOOST_CHECK_THROW(options.number(case_with({}), "step_durration", s), std::logic_error);
   BOOST_CHECK_THROW(options.list(case_with({}), "step_duration", s), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_plan_value_of_the_wrong_type_is_an_error_not_the_default) {
+  const api::Settings s = settings_with({});
+  auto c = case_with({{"step_duration", "10"}, {"steps", json::array{1, "x"}}});
+  c.id = "demo_test:GET:/x";
+  try {
+    options.number(c, "step_duration", s);
+    BOOST_FAIL("a string step_duration was taken");
+  } catch (const perf::UserError& e) {
+    BOOST_TEST(std::string(e.what()) ==
+               "demo_test:GET:/x: parameters.step_duration must be a number");
+  }
+  BOOST_CHECK_THROW(options.list(c, "steps", s), perf::UserError);
+  // An empty list is a list: the plan said no steps.
+  BOOST_TEST(options.list(case_with({{"steps", json::array{}}}), "steps", s).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

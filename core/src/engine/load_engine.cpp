@@ -111,13 +111,15 @@ class Worker {
     const auto tick = std::clamp(run_.timeout / 10, Clock::duration(std::chrono::milliseconds(5)),
                                  Clock::duration(std::chrono::milliseconds(100)));
     boost::system::error_code ec;
-    while (!finished_ && !run_.interrupted()) {
+    while (!finished_) {
       sweeper_timer_.expires_after(tick);
       co_await sweeper_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      if (run_.interrupted()) break;  // wake_for_stop aborted what was under way
+      // After a stop request, keep aborting what is busy: wake_for_stop closed the sockets it
+      // found, but a connection still resolving a name had none yet and opens one after.
+      const bool interrupted = run_.interrupted();
       const auto now = Clock::now();
       for (auto& c : connections_)
-        if (c->busy() && now > c->deadline()) c->abort(true);
+        if (c->busy() && (interrupted || now > c->deadline())) c->abort(!interrupted);
     }
   }
 
@@ -334,6 +336,8 @@ asio::awaitable<void> tick(std::shared_ptr<PhaseRun> run, std::shared_ptr<asio::
                            std::shared_ptr<std::atomic<bool>> finished, double interval_s) {
   boost::system::error_code ec;
   for (int k = 1;; ++k) {
+    // The phase may have ended while the last harvest ran: the cancel found no wait to end.
+    if (finished->load()) co_return;
     timer->expires_at(run->start + seconds(k * interval_s));
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (finished->load()) co_return;

@@ -133,8 +133,9 @@ bool PluginRegistry::load_file(const fs::path& file) {
   const api::PluginDescriptor* d = entry();
   if (!d) return refuse("entry point returned no descriptor");
   if (d->size < sdk_1_0_descriptor_size)
-    return refuse("descriptor of " + std::to_string(d->size) + " bytes is too short for SDK " +
-                  version_text(d->sdk_major, d->sdk_minor));
+    return refuse("descriptor of " + std::to_string(d->size) + " bytes is shorter than SDK " +
+                  "1.0's (" + std::to_string(sdk_1_0_descriptor_size) +
+                  "): not a plugin of this SDK");
   const std::string sdk = version_text(d->sdk_major, d->sdk_minor);
   const std::string host_sdk = version_text(api::sdk_major, api::sdk_minor);
   if (d->sdk_major != api::sdk_major)

@@ -82,6 +82,12 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
   guard.async_wait([c = connection.get(), alive](boost::system::error_code ec) {
     if (!ec && *alive) c->abort(true);
   });
+  // A stop request ends a probe under way too (a pre-flight to a silent server, a slow probe).
+  StopCallback wake(&run_.stop, [ex, alive, c = connection.get()] {
+    asio::post(ex, [alive, c] {
+      if (*alive) c->abort(false);
+    });
+  });
   const auto started = http::Clock::now();
   co_await connection->exchange(prepared, outcome, &capture);
   const auto finished = http::Clock::now();

@@ -47,12 +47,28 @@ void MetricsBus::run_finished(const api::RunSummary& summary) {
   publish([&](RunObserver& o) { o.run_finished(summary); });
 }
 
-void ReporterObserver::run_finished(const api::RunSummary& summary) {
+template <typename Call>
+void ReporterObserver::guarded(Call&& call) {
   try {
-    reporter_->end(summary);
+    call();
   } catch (const std::exception& e) {
-    error_ = e.what();
+    if (error_.empty()) error_ = e.what();
+  } catch (...) {
+    if (error_.empty()) error_ = "unknown error";
   }
+}
+
+void ReporterObserver::run_started(const api::RunInfo& info) {
+  guarded([&] { reporter_->begin(info); });
+}
+void ReporterObserver::interval(const api::Snapshot& s) {
+  guarded([&] { reporter_->interval(s); });
+}
+void ReporterObserver::case_done(const api::CaseResult& r) {
+  guarded([&] { reporter_->case_done(r); });
+}
+void ReporterObserver::run_finished(const api::RunSummary& summary) {
+  guarded([&] { reporter_->end(summary); });
 }
 
 }  // namespace perf::run

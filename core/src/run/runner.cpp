@@ -79,8 +79,10 @@ asio::io_context& Runner::control() {
   return executor_->control();
 }
 
-void Runner::stop(std::string reason) {
-  if (stop_.request(reason)) asio::post(control(), [this, reason] { bus_.progress(reason); });
+bool Runner::stop(std::string reason) {
+  if (!stop_.request(reason)) return false;
+  asio::post(control(), [this, reason] { bus_.progress(reason); });
+  return true;
 }
 
 std::variant<api::RunSummary, Unreachable> Runner::run() {
@@ -100,7 +102,8 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   }
   RunContext context{*executor_, engine, bus_, settings, stop_, monitor.get(), options_.decoration};
   auto abort_watch = std::make_shared<verdict::AbortWatch>(
-      options_.thresholds, [this](const std::string& reason) { stop("stopping: " + reason); });
+      options_.thresholds,
+      [this](const std::string& reason) { return stop("stopping: " + reason); });
   const int abort_id = abort_watch->any() ? bus_.subscribe(abort_watch) : 0;
 
   api::RunSummary summary;

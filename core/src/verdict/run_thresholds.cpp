@@ -56,7 +56,7 @@ std::vector<std::string> evaluate_run_thresholds(const std::vector<Threshold>& t
 }
 
 AbortWatch::AbortWatch(std::vector<Threshold> thresholds,
-                       std::function<void(const std::string&)> stop)
+                       std::function<bool(const std::string&)> stop)
     : stop_(std::move(stop)) {
   for (auto& t : thresholds)
     if (t.abort_on_fail) thresholds_.push_back(std::move(t));
@@ -71,9 +71,10 @@ void AbortWatch::violated(std::string reason) {
   {
     std::lock_guard lock(mutex_);
     if (!reason_.empty()) return;
-    reason_ = reason;
   }
-  stop_(reason);
+  if (!stop_(reason)) return;  // the run was already stopping: not this threshold's doing
+  std::lock_guard lock(mutex_);
+  if (reason_.empty()) reason_ = std::move(reason);
 }
 
 void AbortWatch::interval(const api::Snapshot& s) {

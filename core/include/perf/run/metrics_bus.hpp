@@ -52,14 +52,17 @@ class ReporterObserver final : public RunObserver {
  public:
   ReporterObserver(std::string kind, std::shared_ptr<api::Reporter> reporter)
       : kind_(std::move(kind)), reporter_(std::move(reporter)) {}
-  void run_started(const api::RunInfo& info) override { reporter_->begin(info); }
-  void interval(const api::Snapshot& s) override { reporter_->interval(s); }
-  void case_done(const api::CaseResult& r) override { reporter_->case_done(r); }
+  // A reporter that throws loses its own output, never the run or the other reports.
+  void run_started(const api::RunInfo& info) override;
+  void interval(const api::Snapshot& s) override;
+  void case_done(const api::CaseResult& r) override;
   void run_finished(const api::RunSummary& summary) override;
   const std::string& kind() const { return kind_; }
   const std::string& error() const { return error_; }  // "" when the output was written
 
  private:
+  template <typename Call>
+  void guarded(Call&& call);
   std::string kind_;
   std::shared_ptr<api::Reporter> reporter_;
   std::string error_;

@@ -58,8 +58,8 @@ class Runner {
   MetricsBus& bus() { return bus_; }
 
   // Thread-safe and idempotent: the case under way stops at once (waits are cancelled) and what
-  // was measured is kept; no further case starts.
-  void stop(std::string reason);
+  // was measured is kept; no further case starts. True when this call stopped the run.
+  bool stop(std::string reason);
   StopSignal& stop_signal() { return stop_; }
 
   // The context observers and stop requests run on (for signal handling, timers).

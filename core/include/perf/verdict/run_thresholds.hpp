@@ -31,10 +31,11 @@ std::vector<std::string> evaluate_run_thresholds(const std::vector<Threshold>& t
 
 // abortOnFail: judges each live interval of the running case by the per-second rule
 // (per_second_value), and thresholds that have no per-second value at the end of each case.
-// On the first violation it calls `stop` with the reason, once.
+// On the first violation it calls `stop` with the reason, once; `stop` says whether it stopped
+// the run (false when a stop, e.g. Ctrl-C, came first: then the watch keeps no reason).
 class AbortWatch final : public run::RunObserver {
  public:
-  AbortWatch(std::vector<Threshold> thresholds, std::function<void(const std::string&)> stop);
+  AbortWatch(std::vector<Threshold> thresholds, std::function<bool(const std::string&)> stop);
   bool any() const { return !thresholds_.empty(); }
   void case_started(const api::TestCase& c, std::size_t, std::size_t) override;
   void interval(const api::Snapshot& snapshot) override;
@@ -44,7 +45,7 @@ class AbortWatch final : public run::RunObserver {
  private:
   void violated(std::string reason);
   std::vector<Threshold> thresholds_;
-  std::function<void(const std::string&)> stop_;
+  std::function<bool(const std::string&)> stop_;
   mutable std::mutex mutex_;
   std::optional<api::TestCase> current_;
   std::string reason_;

@@ -40,7 +40,8 @@ class Options {
   boost::json::object resolve(const api::Settings& settings) const;
 
   // Run time: the value the plan holds; an option a plan lacks (an older plan) takes its default.
-  // Throws std::logic_error for a name that was not declared: a typo is a bug, not a default.
+  // Throws perf::UserError naming the case when the plan holds a value of the wrong type, and
+  // std::logic_error for a name that was not declared: a typo is a bug, not a default.
   double number(const api::TestCase& c, std::string_view name, const api::Settings& settings) const;
   std::vector<double> list(const api::TestCase& c, std::string_view name,
                            const api::Settings& settings) const;
