@@ -96,7 +96,7 @@ class Worker {
   // On a stop request (posted to this worker's context): every sleeping user and arrival loop
   // wakes now, and exchanges under way are aborted (not counted), instead of anyone polling.
   void wake_for_stop() {
-    for (auto* timer : sleeping_) timer->cancel();
+    for (auto* timer : timers_) timer->cancel();
     sweeper_timer_.cancel();
     for (auto& c : connections_)
       if (c->busy()) c->abort(false);
@@ -134,9 +134,7 @@ class Worker {
     if (run_.should_stop(Clock::now())) co_return;
     boost::system::error_code ec;
     timer.expires_at(when);
-    sleeping_.push_back(&timer);
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    std::erase(sleeping_, &timer);
   }
 
   asio::awaitable<void> run_closed() {
@@ -152,6 +150,7 @@ class Worker {
 
   asio::awaitable<void> virtual_user(int user, http::Connection& connection) {
     asio::steady_timer timer(context_);
+    TimerRegistration registered(timers_, timer);
     const auto& phase = run_.phase;
     std::size_t next = std::size_t(user) % run_.requests.size();
     http::Outcome outcome;
@@ -195,6 +194,7 @@ class Worker {
     WaitGroup in_flight(context_.get_executor());
     in_flight.add();  // the arrival loop itself
     asio::steady_timer timer(context_);
+    TimerRegistration registered(timers_, timer);
     const double share = 1.0 / double(workers_);
     // Threads take turns: thread i's first arrival is offset by i / (N * rate).
     double t = 0;
@@ -259,7 +259,20 @@ class Worker {
   std::size_t workers_;
   std::vector<std::unique_ptr<http::Connection>> connections_;
   std::vector<http::Connection*> idle_;
-  std::vector<asio::steady_timer*> sleeping_;  // timers of users and arrival loops now waiting
+  // The timer of every user and arrival loop of this thread, registered once for its lifetime
+  // (not per sleep: that would cost the think-time path a search per request).
+  std::vector<asio::steady_timer*> timers_;
+
+  // Registers a user's or arrival loop's timer with wake_for_stop for as long as it lives.
+  struct TimerRegistration {
+    std::vector<asio::steady_timer*>& timers;
+    asio::steady_timer* timer;
+    TimerRegistration(std::vector<asio::steady_timer*>& t, asio::steady_timer& one)
+        : timers(t), timer(&one) {
+      timers.push_back(timer);
+    }
+    ~TimerRegistration() { std::erase(timers, timer); }
+  };
   std::size_t max_connections_ = 0;
   std::size_t next_request_ = 0;
   asio::steady_timer sweeper_timer_{context_};
