@@ -148,18 +148,6 @@ const json::object& options_for(const api::Settings& settings, std::string_view 
   return v && v->is_object() ? v->as_object() : empty;
 }
 
-std::vector<double> number_list(const json::object& o, const char* key,
-                                std::vector<double> fallback) {
-  const auto* v = o.if_contains(key);
-  if (!v || !v->is_array() || v->as_array().empty()) return fallback;
-  std::vector<double> out;
-  for (const auto& e : v->as_array()) {
-    if (!e.is_number()) return fallback;
-    out.push_back(e.to_number<double>());
-  }
-  return out;
-}
-
 json::array to_array(const std::vector<double>& values) {
   json::array a;
   for (double v : values) a.emplace_back(v);

@@ -41,9 +41,6 @@ void conclude_case(api::CaseResult& result);
 
 // The config file's options for one test type (`test_options: {stress_test: {...}}`).
 const boost::json::object& options_for(const api::Settings& settings, std::string_view test_type);
-// A list of numbers from options or parameters, or `fallback` when absent or malformed.
-std::vector<double> number_list(const boost::json::object& o, const char* key,
-                                std::vector<double> fallback);
 boost::json::array to_array(const std::vector<double>& values);
 
 // A chart for the HTML report: {"title","x_label","y_label","series":[{"name","points"}]}.

@@ -47,7 +47,7 @@ struct StepMeasure {
 using StepJudge = std::function<std::optional<std::string>(const StepMeasure&)>;
 
 struct StepsOutcome {
-  std::vector<StepMeasure> steps;       // every step that ran, in order
+  std::vector<StepMeasure> steps;       // every step that ran to its end, in order
   std::optional<std::size_t> broke_at;  // index into steps of the step that broke
   std::string why;                      // the judge's sentence for that step
   bool interrupted = false;             // the run was stopped before the steps ended
