@@ -19,11 +19,17 @@ void ProgressDisplay::case_started(const api::TestCase& c, std::size_t index, st
 
 void ProgressDisplay::interval(const api::Snapshot& s) {
   if (!enabled_) return;
+  // p95 of this second's answers; "—" when none came (0.00 would read as instant).
+  char p95[32];
+  if (s.point.responses)
+    std::snprintf(p95, sizeof p95, "%8.2f ms", s.point.p95_ms);
+  else
+    std::snprintf(p95, sizeof p95, "%7s\u2014   ", "");
   char text[256];
   std::snprintf(text, sizeof text,
-                "  %-10.10s %6.1f/%-5.0fs  users %-5.0f %9.1f req/s  p95 %8.2f ms  errors %llu",
-                s.phase.c_str(), s.elapsed_s, s.planned_s, s.point.active_users, s.point.rps,
-                s.point.p95_ms, static_cast<unsigned long long>(s.total_errors));
+                "  %-10.10s %6.1f/%-5.0fs  users %-5.0f %9.1f req/s  p95 %s  errors %llu",
+                s.phase.c_str(), s.elapsed_s, s.planned_s, s.point.active_users, s.point.rps, p95,
+                static_cast<unsigned long long>(s.total_errors));
   std::lock_guard lock(mutex_);
   if (terminal_) {
     std::string bar;

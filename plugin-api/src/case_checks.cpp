@@ -27,6 +27,10 @@ std::optional<double> metric_value(const api::Metrics& m, std::string_view name)
 
 namespace {
 
+bool is_latency(std::string_view name) {
+  return name.find("response_time") != std::string_view::npos;
+}
+
 std::string format(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f", v);
@@ -58,6 +62,13 @@ CheckOutcome check_case(api::CaseResult& result) {
       outcome.unknown.push_back(a.type + " " + a.condition);
       continue;
     }
+    if (is_latency(a.type) && m.latency.count() == 0) {
+      // Nothing answered: no latency is good enough, and 0 ms must not pass as fast.
+      a.passed = false;
+      outcome.all_passed = false;
+      outcome.failures.push_back(a.type + ": no response to measure");
+      continue;
+    }
     a.actual = std::round(*actual * 1000.0) / 1000.0;
     a.passed = holds(*actual, a.condition, a.value);
     if (!*a.passed) {
@@ -73,6 +84,13 @@ CheckOutcome check_case(api::CaseResult& result) {
     const auto actual = metric_value(m, key);
     if (!actual) {
       outcome.unknown.push_back(std::string(key));
+      continue;
+    }
+    if (is_latency(key) && m.latency.count() == 0) {
+      outcome.all_passed = false;
+      const std::string text = std::string(key) + ": no response to measure";
+      result.failed_thresholds.push_back(text);
+      outcome.failures.push_back(text);
       continue;
     }
     const bool lower_bound = key == "throughput_rps" || key == "success_rate_percent";

@@ -35,6 +35,7 @@ void compact_intervals(std::vector<IntervalPoint>& points) {
     const double span = b.t_s - previous_end;
     m.requests = a.requests + b.requests;
     m.errors = a.errors + b.errors;
+    m.responses = a.responses + b.responses;
     m.rps = span > 0 ? double(m.requests) / span : 0;
     m.errors_per_s = span > 0 ? double(m.errors) / span : 0;
     m.p50_ms = std::max(a.p50_ms, b.p50_ms);
@@ -49,8 +50,70 @@ void compact_intervals(std::vector<IntervalPoint>& points) {
   points.swap(merged);
 }
 
+void keep_sample(std::vector<ResponseSample>& samples, ResponseSample sample) {
+  if (samples.size() >= max_samples) return;
+  for (const auto& s : samples)
+    if (s.key == sample.key) return;
+  samples.push_back(std::move(sample));
+}
+
+std::string sample_excerpt(std::string_view bytes, std::size_t cap) {
+  static constexpr std::string_view replacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(std::min(bytes.size(), cap));
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    std::size_t length = 0;
+    if (c < 0x80)
+      length = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      length = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4;
+    bool valid = length > 0 && i + length <= bytes.size();
+    for (std::size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
+    // (Overlong 3- and 4-byte forms and surrogates pass here; JSON parsers accept them as text.)
+    const bool control = length == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    const std::string_view piece = valid && !control ? bytes.substr(i, length) : replacement;
+    if (out.size() + piece.size() > cap) break;
+    out += piece;
+    i += valid ? length : 1;
+  }
+  return out;
+}
+
+bool sample_keeps_header(std::string_view name) {
+  // What explains a refusal: its format, when to come back, which credentials or place are
+  // wanted, rate-limit state, and who answered (a proxy's 502 is not the API's).
+  static constexpr std::string_view kept[] = {"content-type",
+                                              "retry-after",
+                                              "www-authenticate",
+                                              "location",
+                                              "server",
+                                              "via",
+                                              "x-ratelimit-limit",
+                                              "x-ratelimit-remaining",
+                                              "x-ratelimit-reset",
+                                              "ratelimit",
+                                              "ratelimit-policy",
+                                              "allow",
+                                              "content-length"};
+  for (auto k : kept)
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return a == (b >= 'A' && b <= 'Z' ? char(b - 'A' + 'a') : b);
+        }))
+      return true;
+  return false;
+}
+
 void Metrics::add_counts(const Metrics& later) {
   latency.merge(later.latency);
+  error_latency.merge(later.error_latency);
+  for (const auto& s : later.samples) keep_sample(samples, s);
   total_requests += later.total_requests;
   successful_requests += later.successful_requests;
   failed_requests += later.failed_requests;
@@ -102,10 +165,36 @@ json::object interval_to_json(const IntervalPoint& p) {
                  {"errors_per_s", round3(p.errors_per_s)},
                  {"requests", p.requests},
                  {"errors", p.errors},
+                 {"responses", p.responses},
                  {"active_users", round3(p.active_users)},
                  {"target", round3(p.target)}};
   if (p.target_rss_mb >= 0) o["target_rss_mb"] = round3(p.target_rss_mb);
   return o;
+}
+
+json::object sample_to_json(const ResponseSample& s) {
+  json::object o{{"key", s.key}};
+  if (s.status) o["status"] = s.status;
+  if (!s.error_kind.empty()) o["error"] = s.error_kind;
+  if (!s.status_line.empty()) o["status_line"] = s.status_line;
+  if (!s.headers.empty()) {
+    json::object h;
+    for (const auto& [name, value] : s.headers) h[name] = value;
+    o["headers"] = std::move(h);
+  }
+  if (s.status) {
+    o["body"] = s.body;
+    o["body_bytes"] = s.body_bytes;
+  }
+  if (!s.detail.empty()) o["detail"] = s.detail;
+  o["request"] = s.request;
+  if (!s.request_body.empty()) o["request_body"] = s.request_body;
+  return o;
+}
+
+std::string string_or(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 double number_or(const json::object& o, const char* key, double fallback = 0) {
@@ -166,6 +255,20 @@ json::object Metrics::to_json() const {
   for (const auto& p : intervals) series.push_back(interval_to_json(p));
   o["intervals"] = std::move(series);
   o["histogram"] = latency.to_json();
+  if (error_latency.count()) {
+    auto p = [&](double q) { return ms(error_latency.value_at_percentile(q)); };
+    o["error_latency"] = json::object{{"count", error_latency.count()},
+                                      {"avg", round3(error_latency.mean_us() / 1000.0)},
+                                      {"min", ms(error_latency.min_us())},
+                                      {"p50", p(50)},
+                                      {"p95", p(95)},
+                                      {"p99", p(99)},
+                                      {"max", ms(error_latency.max_us())},
+                                      {"histogram", error_latency.to_json()}};
+  }
+  json::array kept;
+  for (const auto& s : samples) kept.push_back(sample_to_json(s));
+  o["samples"] = std::move(kept);
   return o;
 }
 
@@ -204,6 +307,29 @@ Metrics Metrics::from_json(const json::object& o) {
   m.avg_cpu_percent = number_or(o, "avg_cpu_percent");
   m.start_unix_ms = std::int64_t(number_or(o, "start_time") * 1000.0);
   m.end_unix_ms = std::int64_t(number_or(o, "end_time") * 1000.0);
+  if (const auto* e = o.if_contains("error_latency"); e && e->is_object())
+    if (const auto* h = e->as_object().if_contains("histogram"))
+      m.error_latency = LatencyDistribution::from_json(*h);
+  if (const auto* s = o.if_contains("samples"); s && s->is_array())
+    for (const auto& v : s->as_array()) {
+      if (!v.is_object()) continue;
+      const auto& so = v.as_object();
+      ResponseSample sample;
+      sample.key = string_or(so, "key");
+      sample.status = int(number_or(so, "status"));
+      sample.error_kind = string_or(so, "error");
+      sample.status_line = string_or(so, "status_line");
+      if (const auto* h = so.if_contains("headers"); h && h->is_object())
+        for (const auto& [name, value] : h->as_object())
+          if (value.is_string())
+            sample.headers.emplace_back(std::string(name), std::string(value.get_string()));
+      sample.body = string_or(so, "body");
+      sample.body_bytes = count_or(so, "body_bytes");
+      sample.detail = string_or(so, "detail");
+      sample.request = string_or(so, "request");
+      sample.request_body = string_or(so, "request_body");
+      if (!sample.key.empty()) keep_sample(m.samples, std::move(sample));
+    }
   if (const auto* s = o.if_contains("intervals"); s && s->is_array())
     for (const auto& v : s->as_array()) {
       if (!v.is_object()) continue;
@@ -218,6 +344,8 @@ Metrics Metrics::from_json(const json::object& o) {
       ip.errors_per_s = number_or(p, "errors_per_s");
       ip.requests = count_or(p, "requests");
       ip.errors = count_or(p, "errors");
+      // Reports from before the field: every request counted as answered unless it errored.
+      ip.responses = p.contains("responses") ? count_or(p, "responses") : ip.requests;
       ip.active_users = number_or(p, "active_users");
       ip.target = number_or(p, "target");
       ip.target_rss_mb = number_or(p, "target_rss_mb", -1);

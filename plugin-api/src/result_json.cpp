@@ -145,6 +145,35 @@ api::RunSummary summary_from_json(const json::value& v, const std::string& file)
   return s;
 }
 
+std::uint64_t sample_count(const api::Metrics& metrics, const api::ResponseSample& sample) {
+  return sample.error_kind.empty() ? metrics.count_of_status(sample.status)
+                                   : metrics.count_of_error(sample.error_kind);
+}
+
+std::string sample_line(const api::Metrics& metrics, const api::ResponseSample& sample,
+                        std::size_t body_chars) {
+  std::string line = sample.key + " \u00d7" + std::to_string(sample_count(metrics, sample));
+  std::string text = sample.error_kind.empty() ? sample.body : sample.detail;
+  // On one line: runs of whitespace become one space.
+  std::string flat;
+  for (char c : text) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space && (flat.empty() || flat.back() == ' ')) continue;
+    flat += space ? ' ' : c;
+  }
+  if (flat.size() > body_chars) {
+    std::size_t cut = body_chars;
+    while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80) --cut;
+    flat = flat.substr(0, cut) + "...";
+  }
+  if (!flat.empty())
+    line += (sample.error_kind.empty() ? ", e.g. " : ": ") + flat;
+  else if (sample.error_kind.empty())
+    line += ", empty body";
+  if (!sample.request.empty()) line += " (" + sample.request + ")";
+  return line;
+}
+
 std::string format_number(double d) {
   if (!std::isfinite(d)) return "null";
   char buffer[64];

@@ -36,14 +36,20 @@ class ResponseTime final : public api::TestType {
     phase.duration_s = std::max(phase.duration_s, 1.0 / session.settings().time_scale);
     co_await sdk::run_phase(session, std::move(phase), result);
     const auto& m = result.metrics;
-    result.findings.push_back(
-        cases::finding("min_ms", m.latency.min_us() / 1000.0, "ms", "fastest response"));
-    result.findings.push_back(
-        cases::finding("avg_ms", m.latency.mean_us() / 1000.0, "ms", "mean response time"));
-    result.findings.push_back(
-        cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile"));
-    result.findings.push_back(
-        cases::finding("max_ms", m.latency.max_us() / 1000.0, "ms", "slowest response"));
+    // Latency findings only from answers: with none, 0 ms would read as instant.
+    if (m.latency.count()) {
+      result.findings.push_back(
+          cases::finding("min_ms", m.latency.min_us() / 1000.0, "ms", "fastest response"));
+      result.findings.push_back(
+          cases::finding("avg_ms", m.latency.mean_us() / 1000.0, "ms", "mean response time"));
+      result.findings.push_back(
+          cases::finding("p95_ms", m.percentile_ms(95), "ms", "95th percentile"));
+      result.findings.push_back(
+          cases::finding("max_ms", m.latency.max_us() / 1000.0, "ms", "slowest response"));
+    }
+    if (m.error_latency.count())
+      result.findings.push_back(cases::finding("failed_avg_ms", m.error_latency.mean_us() / 1000.0,
+                                               "ms", "mean time until a request failed"));
     cases::conclude_case(result);
     co_return result;
   }

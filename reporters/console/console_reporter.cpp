@@ -1,5 +1,6 @@
 // console: a k6-like end-of-run summary on stdout: per case verdict, requests, req/s,
-// avg/p50/p90/p95/p99/max, error rate, why it failed, what it found. Colour on a terminal
+// avg/p50/p90/p95/p99/max, error rate, why it failed, what it found, and the first answer of
+// each non-2xx status and error kind. Colour on a terminal
 // unless NO_COLOR is set.
 #include "perf/api/reporter_plugin.hpp"
 #include "perf/report/result_json.hpp"
@@ -32,12 +33,23 @@ class ConsoleReporter final : public api::Reporter {
       const auto& m = c.metrics;
       std::string id = c.test_case.id;
       if (id.size() > 46) id = id.substr(0, 43) + "...";
-      std::snprintf(line, sizeof line,
-                    "  %-46s %-8s %8llu %9.1f %8.2f %8.2f %8.2f %8.2f %8.2f %8.2f %6.2f\n",
+      // Latency columns show "—" when no response came back (every request failed before an
+      // answer): 0.00 would read as instant.
+      const bool answered = m.latency.count() > 0;
+      auto ms = [answered](double v) {
+        char cell[32];
+        if (answered)
+          std::snprintf(cell, sizeof cell, "%8.2f", v);
+        else
+          std::snprintf(cell, sizeof cell, "%7s\u2014", "");
+        return std::string(cell);
+      };
+      std::snprintf(line, sizeof line, "  %-46s %-8s %8llu %9.1f %s %s %s %s %s %s %6.2f\n",
                     id.c_str(), std::string(api::to_string(c.verdict)).c_str(),
                     static_cast<unsigned long long>(m.total_requests), m.throughput_rps(),
-                    m.latency.mean_us() / 1000.0, m.percentile_ms(50), m.percentile_ms(90),
-                    m.percentile_ms(95), m.percentile_ms(99), m.latency.max_us() / 1000.0,
+                    ms(m.latency.mean_us() / 1000.0).c_str(), ms(m.percentile_ms(50)).c_str(),
+                    ms(m.percentile_ms(90)).c_str(), ms(m.percentile_ms(95)).c_str(),
+                    ms(m.percentile_ms(99)).c_str(), ms(m.latency.max_us() / 1000.0).c_str(),
                     m.error_rate_percent());
       out << paint(line, api::to_string(c.verdict));
       ++counts[std::size_t(c.verdict)];
@@ -57,6 +69,14 @@ class ConsoleReporter final : public api::Reporter {
         }
         out << "      " << f << "\n";
       }
+      for (const auto& sample : m.samples)
+        out << "      " << report::sample_line(m, sample) << "\n";
+      if (m.error_latency.count())
+        std::snprintf(line, sizeof line,
+                      "      failed before an answer: %llu, after avg %.2f ms, max %.2f ms\n",
+                      static_cast<unsigned long long>(m.error_latency.count()),
+                      m.error_latency.mean_us() / 1000.0, m.error_latency.max_us() / 1000.0),
+            out << line;
     }
     out << "\n  " << s.cases.size() << " cases: " << counts[0] << " passed, " << counts[1]
         << " failed, " << counts[2] << " warning, " << counts[3] << " error";

@@ -32,12 +32,50 @@ summary{cursor:pointer;font-weight:600}
 .chart{margin:6px 12px 6px 0;background:#fff}.frame{fill:none;stroke:#d0d7de}
 .ct{font-size:12px;font-weight:600;fill:#1d2329}.ax{font-size:10px;fill:#57606a}
 .why{color:#57606a}
+.samples pre{margin:0;max-width:60em;white-space:pre-wrap;word-break:break-all;font-size:12px}
 )";
 
 std::string num(double v, const char* format = "%.2f") {
   char b[32];
   std::snprintf(b, sizeof b, format, v);
   return b;
+}
+
+// A latency cell: "—" when no response came back, since 0.00 would read as instant.
+std::string ms(const api::Metrics& m, double value) {
+  return m.latency.count() ? num(value) : "&mdash;";
+}
+
+// The first answer of each non-2xx status and error kind: what the server said, to what.
+std::string samples_table(const api::Metrics& m) {
+  if (m.samples.empty() && !m.error_latency.count()) return "";
+  std::string out;
+  if (m.error_latency.count())
+    out += "<p>" + std::to_string(m.error_latency.count()) +
+           " requests failed before an answer, after " + num(m.error_latency.mean_us() / 1000.0) +
+           " ms on average (max " + num(m.error_latency.max_us() / 1000.0) + " ms).</p>";
+  if (m.samples.empty()) return out;
+  out +=
+      "<table class=\"samples\"><tr><th>answer</th><th>count</th><th>request</th><th>first "
+      "response</th></tr>";
+  for (const auto& sample : m.samples) {
+    std::string first;
+    if (sample.error_kind.empty()) {
+      first = sample.status_line;
+      for (const auto& [name, value] : sample.headers) first += "\n" + name + ": " + value;
+      first += "\n\n" + sample.body;
+      if (sample.body_bytes > sample.body.size())
+        first += "\n[" + std::to_string(sample.body_bytes) + " bytes in all]";
+    } else {
+      first = sample.detail;
+    }
+    std::string request = sample.request;
+    if (!sample.request_body.empty()) request += "\n\n" + sample.request_body;
+    out += "<tr><td>" + escape(sample.key) + "</td><td class=\"n\">" +
+           std::to_string(report::sample_count(m, sample)) + "</td><td><pre>" + escape(request) +
+           "</pre></td><td><pre>" + escape(first) + "</pre></td></tr>";
+  }
+  return out + "</table>";
 }
 
 std::string badge(const std::string& verdict) {
@@ -56,7 +94,7 @@ std::string timeline(const api::CaseResult& c) {
   for (const auto& p : c.metrics.intervals) {
     rps.points.emplace_back(p.t_s, p.rps);
     errors.points.emplace_back(p.t_s, p.errors_per_s);
-    p95.points.emplace_back(p.t_s, p.p95_ms);
+    if (p.responses) p95.points.emplace_back(p.t_s, p.p95_ms);  // no answers: no latency
   }
   if (rps.points.empty()) return "";
   return html::line_chart("Throughput and errors", "seconds", "per second", {rps, errors}) +
@@ -127,11 +165,12 @@ class HtmlReporter final : public api::Reporter {
       h << "<tr><td><a href=\"#" << anchor(c) << "\">" << escape(c.test_case.id) << "</a></td><td>"
         << badge(std::string(api::to_string(c.verdict))) << "</td><td class=\"n\">"
         << m.total_requests << "</td><td class=\"n\">" << num(m.throughput_rps(), "%.1f")
-        << "</td><td class=\"n\">" << num(m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">"
-        << num(m.percentile_ms(50)) << "</td><td class=\"n\">" << num(m.percentile_ms(90))
-        << "</td><td class=\"n\">" << num(m.percentile_ms(95)) << "</td><td class=\"n\">"
-        << num(m.percentile_ms(99)) << "</td><td class=\"n\">" << num(m.latency.max_us() / 1000.0)
-        << "</td><td class=\"n\">" << num(m.error_rate_percent()) << "</td><td class=\"why\">"
+        << "</td><td class=\"n\">" << ms(m, m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">"
+        << ms(m, m.percentile_ms(50)) << "</td><td class=\"n\">" << ms(m, m.percentile_ms(90))
+        << "</td><td class=\"n\">" << ms(m, m.percentile_ms(95)) << "</td><td class=\"n\">"
+        << ms(m, m.percentile_ms(99)) << "</td><td class=\"n\">"
+        << ms(m, m.latency.max_us() / 1000.0) << "</td><td class=\"n\">"
+        << num(m.error_rate_percent()) << "</td><td class=\"why\">"
         << (c.verdict == api::Verdict::passed ? "" : escape(c.reason)) << "</td></tr>";
     }
     h << "</table>";
@@ -166,6 +205,7 @@ class HtmlReporter final : public api::Reporter {
       }
       for (const auto& t : c.failed_thresholds)
         h << "<div class=\"why\">threshold failed: " << escape(t) << "</div>";
+      h << samples_table(c.metrics);
       h << "<div>" << timeline(c) << type_charts(c) << "</div></details>";
     }
     if (!s.plan_notes.empty()) {

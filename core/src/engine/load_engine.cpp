@@ -126,6 +126,7 @@ class Worker {
   http::Connection& new_connection() {
     connections_.push_back(
         std::make_unique<http::Connection>(context_.get_executor(), run_.target));
+    connections_.back()->sample_failures(&recorder.sampling);
     return *connections_.back();
   }
 
@@ -175,6 +176,7 @@ class Worker {
       co_await connection.exchange(request, outcome);
       const auto done = Clock::now();
       recorder.record(outcome, micros(done - now));
+      recorder.sample(connection, outcome, request, run_.timeout);
       if (!phase.keep_alive) connection.close();
       if (phase.think_time_s > 0) {
         co_await sleep_until(timer, std::min(done + seconds(phase.think_time_s), run_.end));
@@ -249,6 +251,7 @@ class Worker {
     co_await connection.exchange(request, outcome);
     // Latency from the intended start: time spent waiting behind a stalled server counts.
     recorder.record(outcome, micros(Clock::now() - intended));
+    recorder.sample(connection, outcome, request, run_.timeout);
     if (!run_.phase.keep_alive) connection.close();
     idle_.push_back(&connection);
   }
@@ -290,6 +293,7 @@ api::Snapshot close_interval(PhaseRun& run) {
   point.t_s = t;
   point.requests = part.total_requests;
   point.errors = part.failed_requests;
+  point.responses = part.latency.count();
   point.rps = dt > 0 ? double(part.total_requests) / dt : 0;
   point.errors_per_s = dt > 0 ? double(part.failed_requests) / dt : 0;
   point.p50_ms = part.percentile_ms(50);

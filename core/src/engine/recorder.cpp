@@ -1,9 +1,105 @@
 #include "perf/engine/recorder.hpp"
 
+#include <cctype>
+#include <string>
+
 namespace perf::engine {
+
+using http::PreparedRequest;
+
+namespace {
+
+// Reports get shared: a credential sent in the query (?api_key=...) is replaced by "***".
+std::string redact_query(std::string_view line) {
+  const auto query = line.find('?');
+  if (query == std::string_view::npos) return std::string(line);
+  std::string out(line.substr(0, query + 1));
+  std::string_view rest = line.substr(query + 1);
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    const auto eq = pair.find('=');
+    std::string name(pair.substr(0, eq));
+    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+    const bool secret =
+        eq != std::string_view::npos &&
+        (name.find("key") != std::string::npos || name.find("token") != std::string::npos ||
+         name.find("secret") != std::string::npos || name.find("password") != std::string::npos ||
+         name.find("auth") != std::string::npos || name.find("sig") != std::string::npos);
+    if (secret) {
+      out += pair.substr(0, eq + 1);
+      out += "***";
+    } else {
+      out += pair;
+    }
+    if (amp == std::string_view::npos) break;
+    out += '&';
+    rest = rest.substr(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+void describe_request(const PreparedRequest& request, api::ResponseSample& sample) {
+  const std::string_view bytes = request.bytes;
+  const auto line_end = bytes.find("\r\n");
+  std::string_view line = bytes.substr(0, line_end);
+  if (const auto version = line.rfind(" HTTP/"); version != std::string_view::npos)
+    line = line.substr(0, version);
+  sample.request = api::sample_excerpt(redact_query(line), 2048);
+  if (const auto body = bytes.find("\r\n\r\n"); body != std::string_view::npos)
+    sample.request_body = api::sample_excerpt(bytes.substr(body + 4));
+}
+
+std::string timeout_detail(http::ErrorKind kind, http::Clock::duration timeout) {
+  return std::string("no ") +
+         (kind == http::ErrorKind::connect_timeout ? "connection" : "complete response") +
+         " within the timeout (" +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+         " ms)";
+}
+
+void Recorder::keep_sample(const http::Outcome& outcome, const http::PreparedRequest& request,
+                           http::Clock::duration timeout, bool captured) {
+  api::ResponseSample sample;
+  if (outcome.error == http::ErrorKind::aborted ||
+      (outcome.error != http::ErrorKind::none && error_sampled[std::size_t(outcome.error)])) {
+    // Nothing new (a status capture cut short by an error already sampled): start over.
+  } else if (outcome.error != http::ErrorKind::none) {
+    error_sampled[std::size_t(outcome.error)] = true;
+    sample.error_kind = std::string(http::to_string(outcome.error));
+    sample.key = sample.error_kind;
+    if (outcome.error == http::ErrorKind::request_timeout ||
+        outcome.error == http::ErrorKind::connect_timeout)
+      sample.detail = timeout_detail(outcome.error, timeout);
+    else
+      sample.detail = outcome.cause ? outcome.cause.message() : sample.error_kind;
+  } else if (captured && sampling.capturing == outcome.status) {
+    sampling.seen[std::size_t(outcome.status)] = true;
+    sample.key = std::to_string(outcome.status);
+    sample.status = outcome.status;
+    sample.status_line = sampling.status_line;
+    sample.headers = std::move(sampling.scratch.headers);
+    sample.body = api::sample_excerpt(sampling.scratch.body);
+    sample.body_bytes = sampling.scratch.body_bytes;
+  }
+  if (captured) {
+    sampling.capturing = 0;
+    sampling.owner = nullptr;
+    sampling.scratch.headers.clear();
+    sampling.scratch.body.clear();
+  }
+  if (sample.key.empty()) return;
+  describe_request(request, sample);
+  samples.push_back(std::move(sample));
+}
 
 void Recorder::drain_into(api::Metrics& into) {
   into.latency.hdr().merge(latency);
+  into.error_latency.hdr().merge(error_latency);
+  for (auto& s : samples) api::keep_sample(into.samples, std::move(s));
+  samples.clear();
   into.total_requests += requests;
   into.successful_requests += successful;
   into.failed_requests += failed;
@@ -18,6 +114,7 @@ void Recorder::drain_into(api::Metrics& into) {
     if (errors[kind])
       into.errors[std::string(http::to_string(http::ErrorKind(kind)))] += errors[kind];
   latency.reset();
+  error_latency.reset();
   requests = successful = failed = bytes_in = bytes_out = dropped = retried = 0;
   status.fill(0);
   errors.fill(0);

@@ -1,4 +1,5 @@
 #include "perf/http/connection.hpp"
+#include "perf/api/metrics.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -81,20 +82,41 @@ PreparedRequest PreparedRequest::make(const api::RequestSpec& spec, const Url& b
 
 namespace {
 
+std::string status_line(int code, beast::string_view reason, int version) {
+  return "HTTP/" + std::to_string(version / 10) + "." + std::to_string(version % 10) + " " +
+         std::to_string(code) + " " + std::string(reason);
+}
+
 // Counts the response and keeps only what a Capture asks for; no allocation otherwise.
 class ResponseSink final : public beast::http::basic_parser<false> {
  public:
-  explicit ResponseSink(Capture* capture) : capture_(capture) {}
+  ResponseSink(Capture* capture, FailureSampling* sampling, const void* owner)
+      : capture_(capture), sampling_(sampling), owner_(owner) {}
   int status = 0;
   std::uint64_t body_bytes = 0;
 
  private:
   void on_request_impl(beast::http::verb, beast::string_view, beast::string_view, int,
                        error_code&) override {}
-  void on_response_impl(int code, beast::string_view, int, error_code&) override { status = code; }
+  void on_response_impl(int code, beast::string_view reason, int version, error_code&) override {
+    status = code;
+    if (capture_) capture_->status_line = status_line(code, reason, version);
+    if (capture_ || !sampling_ || !sampling_->wants(code)) return;
+    // First response with this status on this thread: keep it (cold path, allocates).
+    sampling_->capturing = code;
+    sampling_->owner = owner_;
+    capture_ = &sampling_->scratch;
+    capture_->headers.clear();
+    capture_->body.clear();
+    capture_->body_cap = api::sample_body_bytes;
+    capture_->body_bytes = 0;
+    sampling_->status_line = status_line(code, reason, version);
+  }
   void on_field_impl(beast::http::field, beast::string_view name, beast::string_view value,
                      error_code&) override {
-    if (capture_) capture_->headers.emplace_back(std::string(name), std::string(value));
+    if (!capture_) return;
+    if (sampling_ && capture_ == &sampling_->scratch && !api::sample_keeps_header(name)) return;
+    capture_->headers.emplace_back(std::string(name), std::string(value));
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
@@ -116,6 +138,8 @@ class ResponseSink final : public beast::http::basic_parser<false> {
                             std::min(body.size(), capture_->body_cap - capture_->body.size()));
   }
   Capture* capture_;
+  FailureSampling* sampling_;
+  const void* owner_;
 };
 
 std::uint32_t micros_between(Clock::time_point a, Clock::time_point b) {
@@ -187,6 +211,7 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
     started = resolved;
     if (ec) {
       out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::dns;
+      out.cause = ec;
       if (capture) capture->error_detail = "resolving " + url.host + ": " + ec.message();
       co_return false;
     }
@@ -203,6 +228,7 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
   out.connect_us = micros_between(started, connected);
   if (ec) {
     out.error = classify(ec, true);
+    out.cause = ec;
     if (capture) capture->error_detail = "connecting to " + url.authority() + ": " + ec.message();
     close();
     co_return false;
@@ -217,6 +243,7 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
     out.tls_us = micros_between(connected, Clock::now());
     if (ec) {
       out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::tls;
+      out.cause = ec;
       if (capture) capture->error_detail = "TLS handshake with " + url.host + ": " + ec.message();
       close();
       co_return false;
@@ -242,6 +269,7 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     boost::system::error_code ignored;
     if (timed_out_ || aborted_ || socket().available(ignored) == 0) {
       out.error = classify(ec, false);
+      out.cause = ec;
       co_return;
     }
     ec.clear();
@@ -257,11 +285,12 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   out.wait_us = micros_between(sent, first_byte);
   if (ec) {
     out.error = classify(ec, false);
+    out.cause = ec;
     co_return;
   }
   std::optional<ResponseSink> sink;  // (a parser reads one message: a new one after a 1xx)
   const auto start_message = [&] {
-    sink.emplace(capture);
+    sink.emplace(capture, sampling_, this);
     sink->eager(true);              // parse the body as it comes, in the same call
     sink->body_limit(boost::none);  // bodies are counted, never buffered
     sink->header_limit(64 * 1024);
@@ -310,6 +339,7 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   out.bytes_in = consumed;
   if (ec) {
     out.error = classify(ec, false);
+    out.cause = ec;
     if (capture) capture->error_detail = ec.message();
     co_return;
   }
@@ -318,6 +348,8 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   // connection is out of step with the server and must not carry the next request.
   out.keep_alive = sink->keep_alive() && buffer_.size() == 0;
   if (capture) capture->body_bytes = sink->body_bytes;
+  if (sampling_ && sampling_->capturing && sampling_->owner == this)
+    sampling_->scratch.body_bytes = sink->body_bytes;
 }
 
 asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outcome& out,

@@ -31,6 +31,7 @@ void merge_metrics(api::Metrics& into, const api::Metrics& part) {
     const auto& b = part.intervals[i];
     a.requests += b.requests;
     a.errors += b.errors;
+    a.responses += b.responses;
     a.rps += b.rps;
     a.errors_per_s += b.errors_per_s;
     a.active_users += b.active_users;

@@ -1,5 +1,6 @@
 #include "perf/run/case_session.hpp"
 
+#include "perf/engine/recorder.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <boost/asio/post.hpp>
@@ -8,12 +9,53 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+
 namespace perf::run {
 
 namespace asio = boost::asio;
 
 CaseSession::CaseSession(RunContext& run, std::string case_id, std::string base_url)
     : run_(run), case_id_(std::move(case_id)), base_url_(std::move(base_url)) {}
+
+namespace {
+
+// A probe's answer as a sample when it is the first of its status or error kind in the case.
+void keep_probe_sample(std::vector<api::ResponseSample>& samples,
+                       const http::PreparedRequest& prepared, const http::Outcome& outcome,
+                       const http::Capture& capture, double timeout_s) {
+  api::ResponseSample sample;
+  if (outcome.error == http::ErrorKind::aborted) return;
+  if (outcome.error != http::ErrorKind::none) {
+    sample.error_kind = std::string(http::to_string(outcome.error));
+    sample.key = sample.error_kind;
+    if (outcome.error == http::ErrorKind::request_timeout ||
+        outcome.error == http::ErrorKind::connect_timeout)
+      sample.detail =
+          engine::timeout_detail(outcome.error, std::chrono::duration_cast<http::Clock::duration>(
+                                                    std::chrono::duration<double>(timeout_s)));
+    else
+      sample.detail = !capture.error_detail.empty() ? capture.error_detail
+                      : outcome.cause               ? outcome.cause.message()
+                                                    : sample.key;
+  } else if (outcome.status / 100 != 2) {
+    sample.key = std::to_string(outcome.status);
+    sample.status = outcome.status;
+    sample.status_line = capture.status_line;
+    for (const auto& [name, value] : capture.headers)
+      if (api::sample_keeps_header(name)) sample.headers.emplace_back(name, value);
+    sample.body = api::sample_excerpt(capture.body);
+    sample.body_bytes = capture.body_bytes;
+  } else {
+    return;
+  }
+  for (const auto& s : samples)
+    if (s.key == sample.key) return;
+  engine::describe_request(prepared, sample);
+  api::keep_sample(samples, std::move(sample));
+}
+
+}  // namespace
 
 asio::any_io_executor CaseSession::executor() {
   return run_.executor.control().get_executor();
@@ -73,7 +115,8 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
   const auto prepared = http::PreparedRequest::make(request, target->url, !options.new_connection);
   http::Outcome outcome;
   http::Capture capture;
-  capture.body_cap = options.capture_body_bytes;
+  // At least a sample's worth, in case the answer is one the report keeps (trimmed below).
+  capture.body_cap = std::max(options.capture_body_bytes, api::sample_body_bytes);
   const double timeout_s = options.timeout_s > 0 ? options.timeout_s : run_.settings.timeout_s;
   asio::steady_timer guard(ex);
   guard.expires_after(std::chrono::duration_cast<asio::steady_timer::duration>(
@@ -96,18 +139,24 @@ asio::awaitable<api::Exchange> CaseSession::send(api::RequestSpec request,
 
   // Count the probe like a load request (the case's coroutine is the only writer).
   ++probes_.total_requests;
+  const auto took_us = std::uint64_t(
+      std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count());
   if (outcome.error != http::ErrorKind::none) {
     ++probes_.failed_requests;
-    if (outcome.error != http::ErrorKind::aborted)
+    if (outcome.error != http::ErrorKind::aborted) {
       ++probes_.errors[std::string(http::to_string(outcome.error))];
+      probes_.error_latency.record(took_us);
+    }
   } else {
-    probes_.latency.record(std::uint64_t(
-        std::chrono::duration_cast<std::chrono::microseconds>(finished - started).count()));
+    probes_.latency.record(took_us);
     ++probes_.status_codes[outcome.status];
     ++(outcome.status < 400 ? probes_.successful_requests : probes_.failed_requests);
     probes_.bytes_received += outcome.bytes_in;
     probes_.bytes_sent += outcome.bytes_out;
   }
+  keep_probe_sample(probes_.samples, prepared, outcome, capture, timeout_s);
+  if (capture.body.size() > options.capture_body_bytes)
+    capture.body.resize(options.capture_body_bytes);
   api::Exchange exchange;
   exchange.status = outcome.status;
   if (outcome.error != http::ErrorKind::none)

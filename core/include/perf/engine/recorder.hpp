@@ -7,12 +7,22 @@
 #include "perf/metrics/latency_histogram.hpp"
 
 #include <array>
+#include <bitset>
+#include <chrono>
 #include <cstdint>
+#include <vector>
 
 namespace perf::engine {
 
+// "POST /v3/kv/put" (credentials in the query replaced by "***") and the start of the body, from
+// the bytes on the wire.
+void describe_request(const http::PreparedRequest& request, api::ResponseSample& sample);
+// "no complete response within the timeout (5000 ms)".
+std::string timeout_detail(http::ErrorKind kind, http::Clock::duration timeout);
+
 struct Recorder {
   metrics::LatencyHistogram latency;
+  metrics::LatencyHistogram error_latency;  // transport errors
   std::uint64_t requests = 0;
   std::uint64_t successful = 0;
   std::uint64_t failed = 0;
@@ -23,6 +33,9 @@ struct Recorder {
   std::array<std::uint64_t, 600> status{};  // by code; codes >= 600 are counted at 599
   std::array<std::uint64_t, http::error_kind_count> errors{};
   api::TimingSums timing;
+  http::FailureSampling sampling;  // given to this thread's connections
+  std::bitset<http::error_kind_count> error_sampled;
+  std::vector<api::ResponseSample> samples;
 
   void record(const http::Outcome& outcome, std::uint64_t latency_us) noexcept {
     if (outcome.error == http::ErrorKind::aborted) return;
@@ -31,6 +44,7 @@ struct Recorder {
     if (outcome.error != http::ErrorKind::none) {
       ++failed;
       ++errors[std::size_t(outcome.error)];
+      error_latency.record(latency_us);
       return;
     }
     latency.record(latency_us);
@@ -50,8 +64,23 @@ struct Recorder {
     ++timing.requests;
   }
 
+  // After an exchange: keeps the outcome as a sample when it is the first of its status or error
+  // kind (the parser captured a new status into `sampling`). Cheap unless it keeps one.
+  void sample(const http::Connection& connection, const http::Outcome& outcome,
+              const http::PreparedRequest& request, http::Clock::duration timeout) {
+    const bool new_error = outcome.error != http::ErrorKind::none &&
+                           outcome.error != http::ErrorKind::aborted &&
+                           !error_sampled[std::size_t(outcome.error)];
+    const bool captured = sampling.capturing && sampling.owner == &connection;
+    if (new_error || captured) keep_sample(outcome, request, timeout, captured);
+  }
+
   // Adds everything to `into` (counts and histogram only) and starts over.
   void drain_into(api::Metrics& into);
+
+ private:
+  void keep_sample(const http::Outcome& outcome, const http::PreparedRequest& request,
+                   http::Clock::duration timeout, bool captured);
 };
 
 }  // namespace perf::engine

@@ -13,6 +13,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include <bitset>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -55,15 +56,34 @@ struct Outcome {
   bool reused = false;      // sent on a connection that was already open
   bool keep_alive = false;  // the connection may carry the next request
   bool retried = false;     // the kept-alive connection had been closed: sent again on a new one
+  boost::system::error_code cause;  // what the error kind was made from (for samples)
 };
 
 // For probes: headers and the start of the body.
 struct Capture {
+  std::string status_line;  // "HTTP/1.1 404 Not Found"
   api::HeaderList headers;
   std::string body;
   std::size_t body_cap = 0;
   std::uint64_t body_bytes = 0;
   std::string error_detail;
+};
+
+// The load path keeps the first response of each non-2xx status (a ResponseSample) without
+// costing the other responses anything: the parser starts capturing only when the status line
+// names a status not seen yet. One per engine thread, shared by its connections.
+struct FailureSampling {
+  std::bitset<600> seen;  // statuses already sampled (or being sampled)
+  Capture scratch;        // headers and start of body of the response being sampled
+  std::string status_line;
+  int capturing = 0;            // the status being captured now; 0 when none
+  const void* owner = nullptr;  // the connection capturing: one at a time per thread
+
+  bool wants(int status) const {
+    if (capturing) return false;
+    // 1xx are interim (skipped by the parser) but for 101, which ends HTTP on the connection.
+    return ((status >= 300 && status < 600) || status == 101) && !seen[status];
+  }
 };
 
 class Connection {
@@ -96,6 +116,9 @@ class Connection {
   void abort(bool timed_out);
   void close();
 
+  // Responses with a status `sampling` wants are captured into it (load path only).
+  void sample_failures(FailureSampling* sampling) { sampling_ = sampling; }
+
  private:
   boost::asio::awaitable<bool> connect(Outcome& out, Capture* capture);
   template <class Stream>
@@ -110,6 +133,7 @@ class Connection {
   std::optional<boost::asio::ssl::stream<Socket>> tls_;
   boost::beast::flat_buffer buffer_;  // (must persist between reads: may hold the next bytes)
   Clock::time_point deadline_ = Clock::time_point::max();
+  FailureSampling* sampling_ = nullptr;
   bool busy_ = false;
   bool timed_out_ = false;
   bool aborted_ = false;

@@ -3,6 +3,8 @@
 // latency distribution behind accessors (its HDR layout lives in the SDK library, not here).
 #pragma once
 
+#include "perf/api/request.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -76,9 +78,10 @@ struct IntervalPoint {
   double errors_per_s = 0;
   std::uint64_t requests = 0;
   std::uint64_t errors = 0;
-  double active_users = 0;    // virtual users (closed) or in-flight requests (open)
-  double target = 0;          // users or rate the schedule asked for
-  double target_rss_mb = -1;  // the target's memory when monitored, else -1
+  std::uint64_t responses = 0;  // answered with a status: the percentiles are of these alone
+  double active_users = 0;      // virtual users (closed) or in-flight requests (open)
+  double target = 0;            // users or rate the schedule asked for
+  double target_rss_mb = -1;    // the target's memory when monitored, else -1
 };
 
 // The per-second series of one phase keeps at most this many points, so memory stays constant
@@ -89,8 +92,35 @@ inline constexpr std::size_t max_interval_points = 600;
 // merged span, per-point percentiles keep the worse of the two (an upper bound).
 void compact_intervals(std::vector<IntervalPoint>& points);
 
+// The first answer of one kind a case got: per non-2xx status ("404") and per transport error
+// kind ("request_timeout"), so a report can show why requests failed, not only how many did.
+struct ResponseSample {
+  std::string key;               // "404", or the error kind ("request_timeout")
+  int status = 0;                // 0 for a transport error
+  std::string error_kind;        // "" for a response
+  std::string status_line;       // "HTTP/1.1 400 Bad Request"; "" for a transport error
+  HeaderList headers;            // the ones that explain an answer (content-type, retry-after, ...)
+  std::string body;              // the first sample_body_bytes of the body
+  std::uint64_t body_bytes = 0;  // the whole body's length
+  std::string detail;            // transport errors: what failed ("connecting to ...: refused")
+  std::string request;           // "POST /v3/kv/put"
+  std::string request_body;      // the first sample_body_bytes of what was sent
+};
+
+inline constexpr std::size_t sample_body_bytes = 512;
+inline constexpr std::size_t max_samples = 16;  // distinct keys per case, so reports stay small
+
+// Adds `sample` unless one with its key is there or the list is full.
+void keep_sample(std::vector<ResponseSample>& samples, ResponseSample sample);
+// At most `cap` bytes of `bytes` as valid UTF-8 (a report is JSON): cut at a character boundary,
+// invalid bytes and control characters other than tab and newline replaced by U+FFFD.
+std::string sample_excerpt(std::string_view bytes, std::size_t cap = sample_body_bytes);
+// Only the headers a sample keeps ("Content-Type", "Retry-After", "WWW-Authenticate", ...).
+bool sample_keeps_header(std::string_view name);
+
 struct Metrics {
   LatencyDistribution latency;            // every response, whatever its status
+  LatencyDistribution error_latency;      // transport errors: how long until each one was known
   std::uint64_t total_requests = 0;       // responses plus transport errors
   std::uint64_t successful_requests = 0;  // status < 400
   std::uint64_t failed_requests = 0;      // status >= 400 or transport error
@@ -107,6 +137,7 @@ struct Metrics {
   double peak_memory_mb = 0;   // the agent's peak RSS
   double avg_cpu_percent = 0;  // the agent's CPU over the run (100 = one core)
   std::vector<IntervalPoint> intervals;
+  std::vector<ResponseSample> samples;  // the first of each non-2xx status and error kind
 
   double throughput_rps() const { return duration_s > 0 ? double(total_requests) / duration_s : 0; }
   double successful_rps() const {
@@ -125,7 +156,8 @@ struct Metrics {
     return it == errors.end() ? 0 : it->second;
   }
 
-  // Adds counts, histogram, codes, errors, bytes and timing; leaves durations and series.
+  // Adds counts, histograms, codes, errors, bytes, timing and samples (the earlier sample of a key
+  // stays); leaves durations and series.
   void add_counts(const Metrics& other);
   // Phases run one after the other: counts add, durations add, series are appended with their
   // times shifted.

@@ -19,6 +19,13 @@ api::RunSummary summary_from_json(const boost::json::value& v, const std::string
 // A number as people write it: shortest round-trip form ("393", "0.25", "1e-07").
 std::string format_number(double value);
 
+// How many requests of a case a sample stands for: the count of its status or error kind.
+std::uint64_t sample_count(const api::Metrics& metrics, const api::ResponseSample& sample);
+// One line for a terminal: `400 ×110, e.g. {"error":"invalid..."} (POST /v3/kv/put)`, the body
+// on one line and cut to `body_chars`; a transport error shows its detail instead.
+std::string sample_line(const api::Metrics& metrics, const api::ResponseSample& sample,
+                        std::size_t body_chars = 100);
+
 // Pretty-printed JSON text with a trailing newline.
 std::string pretty(const boost::json::value& v);
 
