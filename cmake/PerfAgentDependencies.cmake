@@ -1,5 +1,5 @@
 # Third-party libraries: Debian bookworm's Boost 1.81, OpenSSL, yaml-cpp.
-find_package(Boost 1.81 REQUIRED COMPONENTS json program_options)
+find_package(Boost 1.81 REQUIRED COMPONENTS json program_options url)
 find_package(OpenSSL REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Threads REQUIRED)

@@ -1,14 +1,16 @@
 #include "perf/cases/response_items.hpp"
 
-#include "perf/http/url.hpp"
+#include "perf/http/request_target.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <charconv>
 
 namespace perf::cases {
 
 namespace json = boost::json;
+namespace urls = boost::urls;
 
 namespace {
 
@@ -25,16 +27,20 @@ std::optional<std::string> next_from_link(const std::string& link) {
         link.substr(close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
     if (params.find("rel=\"next\"") != std::string::npos ||
         params.find("rel=next") != std::string::npos) {
-      std::string url = link.substr(open + 1, close - open - 1);
-      if (url.find("://") != std::string::npos) {
-        try {
-          const auto u = http::parse_url(url);
-          return u.path.empty() ? "/" : u.path;
-        } catch (...) {
-          return std::nullopt;
-        }
-      }
-      return url;
+      // An absolute link ("https://host/items/?page=2") is followed by its path and query, kept
+      // as sent: "/items/" and "/items" are different resources (RFC 3986 6.2.3 only equates
+      // an empty path with "/"). A relative one is followed as written; one that is not a URI
+      // reference at all is not followed.
+      const std::string url = link.substr(open + 1, close - open - 1);
+      const auto parsed = urls::parse_uri_reference(url);
+      if (!parsed) return std::nullopt;
+      if (!parsed->has_authority()) return url;
+      const std::string target(parsed->encoded_target());
+      if (target.empty() || target.front() == '?') return "/" + target;
+      // Boost.URL 1.81 reads "host:x/items" as an empty port and the path "x/items"
+      // (boostorg/url#636); after a host a path starts with '/' (RFC 3986 3.3).
+      if (target.front() != '/') return std::nullopt;
+      return target;
     }
     if (end == std::string::npos) break;
     pos = end + 1;
@@ -100,28 +106,20 @@ std::string item_key(const json::value& item) {
 }
 
 std::string without_query(const std::string& target, const std::string& name) {
-  const auto q = target.find('?');
-  if (q == std::string::npos) return target;
-  std::string out = target.substr(0, q), rest = target.substr(q + 1), kept;
-  std::size_t start = 0;
-  const std::string encoded = http::percent_encode(name);
-  while (start <= rest.size()) {
-    const auto amp = rest.find('&', start);
-    const std::string pair =
-        rest.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
-    const std::string key = pair.substr(0, pair.find('='));
-    if (!pair.empty() && key != name && key != encoded) kept += (kept.empty() ? "" : "&") + pair;
-    if (amp == std::string::npos) break;
-    start = amp + 1;
-  }
-  return kept.empty() ? out : out + "?" + kept;
+  if (target.find('?') == std::string::npos) return target;
+  auto url = http::request_target(target);
+  // Keys are compared decoded: asked to drop "page[size]", "page%5Bsize%5D=5" goes too.
+  url.params().erase(name);
+  if (url.params().empty()) url.remove_query();
+  return std::string(url.buffer());
 }
 
 std::string with_query(const std::string& target, const std::string& name,
                        const std::string& value) {
-  const std::string base = without_query(target, name);
-  return base + (base.find('?') == std::string::npos ? "?" : "&") + http::percent_encode(name) +
-         "=" + http::percent_encode(value);
+  auto url = http::request_target(target);
+  url.params().erase(name);
+  http::append_query(url, name, value);
+  return std::string(url.buffer());
 }
 
 std::optional<double> number_header(const api::Exchange& exchange, std::string_view name) {

@@ -1,64 +1,84 @@
+// URLs are parsed and encoded by Boost.URL (RFC 3986); what is ours is the policy: http(s) only,
+// no credentials, a port the engine can connect to, and the path as a base for join_target.
 #include "perf/http/url.hpp"
 
 #include "perf/util/user_error.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/pchars.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include <algorithm>
-#include <cctype>
 
 namespace perf::http {
 
+namespace urls = boost::urls;
+
 namespace {
+
 [[noreturn]] void malformed(std::string_view text, const std::string& why) {
   throw UserError("malformed URL '" + std::string(text) + "': " + why);
 }
+
+// Why Boost.URL refused `text`, in words a user can act on (its own error codes say "leftover"
+// or "mismatch").
+std::string why_not_a_uri(std::string_view text) {
+  constexpr auto uri_chars = urls::pchars + urls::grammar::lut_chars("/?#[]%");
+  const auto bad = std::find_if(text.begin(), text.end(), [&](char c) { return !uri_chars(c); });
+  if (bad != text.end())
+    return "character " + std::to_string(bad - text.begin() + 1) + " ('" + std::string(1, *bad) +
+           "') is not allowed in a URL; percent-encode it";
+  if (!urls::make_pct_string_view(text)) return "a '%' that starts no %XX escape (write % as %25)";
+  if (text.find('[') != std::string_view::npos) return "not a valid [IPv6] host";
+  return "not a valid URL (RFC 3986)";
+}
+
 }  // namespace
 
 Url parse_url(std::string_view text) {
+  if (text.find("://") == std::string_view::npos) malformed(text, "expected http:// or https://");
+  const auto parsed = urls::parse_uri(text);
+  if (!parsed) malformed(text, why_not_a_uri(text));
+  const urls::url_view& u = *parsed;
   Url url;
-  const auto scheme_end = text.find("://");
-  if (scheme_end == std::string_view::npos) malformed(text, "expected http:// or https://");
-  url.scheme = std::string(text.substr(0, scheme_end));
-  std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  if (url.scheme != "http" && url.scheme != "https")
+  if (u.scheme_id() == urls::scheme::http)
+    url.scheme = "http";
+  else if (u.scheme_id() == urls::scheme::https)
+    url.scheme = "https";
+  else
     malformed(text, "scheme must be http or https");
-  std::string_view rest = text.substr(scheme_end + 3);
-  const auto path_start = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? "" : rest.substr(path_start);
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos)
-    malformed(text, "credentials in the URL are not supported; use --basic");
-  if (authority.empty()) malformed(text, "no host");
-  if (authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) malformed(text, "unterminated [IPv6] host");
-    url.host = std::string(authority.substr(1, close - 1));
-    authority.remove_prefix(close + 1);
-    if (!authority.empty() && authority.front() != ':') malformed(text, "junk after ]");
-  } else {
-    const auto colon = authority.find(':');
-    url.host = std::string(authority.substr(0, colon));
-    authority = colon == std::string_view::npos ? "" : authority.substr(colon);
-  }
+  if (!u.has_authority()) malformed(text, "expected http:// or https://");
+  if (u.has_userinfo()) malformed(text, "credentials in the URL are not supported; use --basic");
+  // After an authority the path is empty or starts with '/' (RFC 3986 3.3). Boost.URL 1.81 takes
+  // "host:8a" as port "8" and path "a" (boostorg/url#636, fixed in later releases).
+  if (const auto path = u.encoded_path(); !path.empty() && path.front() != '/')
+    malformed(text, u.has_port() ? "port must be a number from 1 to 65535" : "junk after the host");
+  if (u.host_type() == urls::host_type::ipvfuture)
+    malformed(text, "IPvFuture hosts are not supported");
+  url.host = std::string(u.encoded_host_address());  // IPv6 without its brackets
   if (url.host.empty()) malformed(text, "no host");
-  for (char c : url.host)
-    if (std::isspace(static_cast<unsigned char>(c)) || c == '/' || c == '{' || c == '}')
-      malformed(text, "invalid character in host");
-  if (!authority.empty()) {
-    url.port = std::string(authority.substr(1));
-    if (url.port.empty() || url.port.size() > 5 ||
-        !std::all_of(url.port.begin(), url.port.end(), ::isdigit) || std::stoi(url.port) > 65535 ||
-        std::stoi(url.port) == 0)
-      malformed(text, "port must be a number from 1 to 65535");
+  // RFC 3986 3.2.3: "host:" (an empty port) means the scheme's default, as if no ':' were there.
+  // The old parser refused it; "http://host:" is a valid URL, so it is accepted now.
+  const std::string_view port = u.port();
+  if (!port.empty()) {
+    const auto number = port.size() <= 5 ? std::stoul(std::string(port)) : 0;
+    if (number == 0 || number > 65535) malformed(text, "port must be a number from 1 to 65535");
+    url.port = std::to_string(number);  // "08080" connects to 8080 and is sent as 8080
   } else {
     url.port = url.tls() ? "443" : "80";
   }
-  if (const auto hash = path.find('#'); hash != std::string_view::npos) path = path.substr(0, hash);
-  std::string p(path);
-  if (!p.empty() && p.front() == '?') p = "/" + p;
-  while (p.size() > 1 && p.back() == '/' && p.find('?') == std::string::npos) p.pop_back();
-  if (p == "/") p.clear();
-  url.path = p;
+  // A base path has no trailing slash (join_target adds one); a query, when given, stays as
+  // written after a path of at least "/". The fragment never goes to the server.
+  std::string path(u.encoded_path());
+  if (u.has_query()) {
+    if (path.empty()) path = "/";
+    path += "?" + std::string(u.encoded_query());
+  } else {
+    while (!path.empty() && path.back() == '/') path.pop_back();
+  }
+  url.path = std::move(path);
   return url;
 }
 
@@ -81,19 +101,7 @@ std::string join_target(std::string_view base_path, std::string_view target) {
 }
 
 std::string percent_encode(std::string_view text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
+  return urls::encode(text, urls::unreserved_chars);
 }
 
 }  // namespace perf::http

@@ -120,6 +120,78 @@ paths:
   }
 }
 
+BOOST_AUTO_TEST_CASE(ref_fragments_are_percent_decoded_then_read_as_json_pointers) {
+  // "~1" is '/', "~0" is '~' (RFC 6901); %XX in the fragment is decoded first (RFC 6901 6).
+  const auto path = write_temp("escapes.yaml", R"(openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      parameters:
+        - $ref: '#/components/parameters/a~1b'
+        - $ref: '#/components/parameters/t~0ilde'
+        - $ref: '#/components/parameters/sp%20ace'
+      responses: {200: {description: ok}}
+  /b/{id}:
+    $ref: '#/paths/~1a~1%7Bid%7D'
+components:
+  parameters:
+    a/b: {name: id, in: path, required: true, schema: {type: string, example: "x/y z?"}}
+    t~ilde: {name: q, in: query, required: true, schema: {type: string, example: "1+1"}}
+    sp ace: {name: tag, in: query, required: true, schema: {type: string, example: "50%"}}
+)");
+  const auto model = load_spec(path);
+  BOOST_REQUIRE(model.operations.size() == 2u);
+  const perf::openapi::RequestBuilder builder({});
+  for (const auto& op : model.operations) {
+    BOOST_REQUIRE(op.parameters.size() == 3u);
+    // The path value is one segment; '+' and '%' in query values are data, not form syntax.
+    const std::string prefix = op.path.substr(0, 2);
+    BOOST_TEST(builder.requests_for(op).at(0).target == prefix + "/x%2Fy%20z%3F?q=1%2B1&tag=50%25");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_ref_that_breaks_rfc_3986_or_6901_is_named_as_malformed) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"#/components/parameters/100%", "write % as %25"},  // the old decoder kept the '%'
+      {"#/info/a~2b", "invalid escape"}};                  // the old walker read "~2" as itself
+  for (const auto& [ref, why] : cases) {
+    const auto path = write_temp("malformed.yaml", std::string(R"(openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: ')") + ref + R"('
+      responses: {200: {description: ok}}
+)");
+    try {
+      load_spec(path);
+      BOOST_FAIL("accepted " << ref);
+    } catch (const perf::UserError& e) {
+      const std::string m = e.what();
+      BOOST_TEST(m.find("malformed $ref") != std::string::npos, m);
+      BOOST_TEST(m.find(why) != std::string::npos, m);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_target_with_a_query_keeps_it_and_gets_the_added_parameters) {
+  perf::api::Operation op;  // quick mode: --target http://host/fast?x=1
+  op.method = "GET";
+  op.path = "/fast?x=1";
+  op.parameters.push_back({"n", "query", true, {}, "a b"});
+  const perf::openapi::RequestBuilder builder({});
+  BOOST_TEST(builder.request_with(op, {{"page", "2"}}).target == "/fast?x=1&n=a%20b&page=2");
+  BOOST_TEST(builder.request_with(op, {{"n", "+"}}).target == "/fast?x=1&n=%2B");
+}
+
+BOOST_AUTO_TEST_CASE(form_bodies_encode_names_and_values_as_data) {
+  const boost::json::object form{{"a b", "1+1"}, {"c", "x&y=z"}, {"n", 5}};
+  BOOST_TEST(perf::openapi::serialize_body(form, "application/x-www-form-urlencoded") ==
+             "a%20b=1%2B1&c=x%26y%3Dz&n=5");
+}
+
 BOOST_AUTO_TEST_CASE(a_document_that_is_not_a_spec_is_refused) {
   BOOST_CHECK_THROW(load_spec(write_temp("notaspec.json", "{\"hello\": 1}")), perf::UserError);
 }
@@ -162,6 +234,17 @@ BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
   BOOST_TEST(out.at("lease").at("ID") == boost::json::value(7));         // a pointer, typed
   BOOST_TEST(out.at("meta").at("source") == boost::json::value("csv"));  // parents made
   BOOST_TEST(!out.contains("unrelated"));  // names no property: for parameters only
+}
+
+BOOST_AUTO_TEST_CASE(data_pointers_unescape_slash_and_tilde_in_property_names) {
+  perf::api::RequestBody body;
+  body.schema = boost::json::parse(R"({"type":"object","properties":{
+      "a/b":{"type":"object","properties":{"c~d":{"type":"integer"}}}}})");
+  body.example = boost::json::object{};
+  const boost::json::object row{{"/a~1b/c~0d", "5"}, {"/x~01", "t"}};
+  const auto out = perf::openapi::RequestBuilder::body_with_row(body, row).as_object();
+  BOOST_TEST(out.at("a/b").at("c~d") == boost::json::value(5));  // found in the schema: typed
+  BOOST_TEST(out.at("x~1") == boost::json::value("t"));          // "~01" is "~1", not "/"
 }
 
 BOOST_AUTO_TEST_CASE(csv_data_keeps_quoted_commas_quotes_and_newlines_in_one_field) {

@@ -4,66 +4,29 @@
 #include "perf/util/user_error.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 namespace perf::openapi {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
+namespace urls = boost::urls;
 
 namespace {
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+// A part of a $ref with its %XX escapes decoded. RFC 3986 allows '%' only as the start of an
+// escape; the old hand-written decoder kept a stray '%' as it was, but a $ref like
+// "#/components/schemas/100%" is not a URI reference, so it is refused with the fix to make.
+std::string percent_decoded(std::string_view part, const std::string& ref, const fs::path& from) {
+  const auto encoded = urls::make_pct_string_view(part);
+  if (!encoded)
+    throw UserError(from.string() + ": malformed $ref '" + ref +
+                    "': a '%' that starts no %XX escape (write % as %25)");
+  return encoded->decode();
 }
 
 }  // namespace
-
-const json::value* walk_pointer(const json::value& document, std::string_view pointer) {
-  const json::value* at = &document;
-  if (pointer.empty() || pointer == "/") return pointer.empty() ? at : nullptr;
-  if (pointer.front() != '/') return nullptr;
-  std::size_t pos = 1;
-  while (true) {
-    const auto next = pointer.find('/', pos);
-    std::string token(pointer.substr(pos, next == std::string_view::npos ? next : next - pos));
-    std::string decoded;
-    for (std::size_t i = 0; i < token.size(); ++i) {
-      if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-        decoded += token[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        decoded += token[i];
-      }
-    }
-    if (const auto* o = at->if_object()) {
-      at = o->if_contains(decoded);
-    } else if (const auto* a = at->if_array()) {
-      std::size_t index = 0;
-      try {
-        index = std::stoul(decoded);
-      } catch (...) {
-        return nullptr;
-      }
-      at = index < a->size() ? &(*a)[index] : nullptr;
-    } else {
-      return nullptr;
-    }
-    if (!at) return nullptr;
-    if (next == std::string_view::npos) return at;
-    pos = next + 1;
-  }
-}
 
 RefResolver::RefResolver(const fs::path& root) {
   std::error_code ec;
@@ -88,12 +51,17 @@ const json::value& RefResolver::document(const fs::path& path) const {
 }
 
 Located RefResolver::resolve(const std::string& ref, const fs::path& from) const {
+  // RFC 3986 3.5: the fragment starts at the first '#'. The parts are split here rather than by
+  // parse_uri_reference, which refuses the spaces that file names in specs do hold.
   const auto hash = ref.find('#');
-  const std::string file_part = percent_decode(ref.substr(0, hash));
-  std::string pointer = hash == std::string::npos ? "" : percent_decode(ref.substr(hash + 1));
+  const std::string_view raw_file = std::string_view(ref).substr(0, hash);
+  const std::string file_part = percent_decoded(raw_file, ref, from);
+  const std::string pointer =
+      hash == std::string::npos ? "" : percent_decoded(ref.substr(hash + 1), ref, from);
   fs::path target = from;
   if (!file_part.empty()) {
-    if (file_part.find("://") != std::string::npos)
+    // An absolute URI ("https://...", "urn:...") names no file next to this one.
+    if (const auto uri = urls::parse_uri(raw_file); uri && uri->has_scheme())
       throw UserError(from.string() + ": remote $ref '" + ref + "' is not supported");
     std::error_code ec;
     target = fs::weakly_canonical(from.parent_path() / file_part, ec);
@@ -103,7 +71,15 @@ Located RefResolver::resolve(const std::string& ref, const fs::path& from) const
                       " does not exist");
   }
   const json::value& doc = document(target);
-  const json::value* value = walk_pointer(doc, pointer);
+  // RFC 6901 as Boost.JSON reads it: "/" names the member "", "~" is only "~0" or "~1", array
+  // indexes have no leading zeros (the old walker read "~2" as itself, "/" as nothing and
+  // "01" as 1). A bad escape or a missing leading '/' is named as malformed, once the walk
+  // reaches it: a bad token after a missing member reads as missing.
+  boost::system::error_code ec;
+  const json::value* value = doc.find_pointer(pointer, ec);
+  if (!value && (ec == json::error::invalid_escape || ec == json::error::missing_slash))
+    throw UserError(from.string() + ": malformed $ref '" + ref + "': JSON pointer '" + pointer +
+                    "': " + ec.message());
   if (!value)
     throw UserError(from.string() + ": dangling $ref '" + ref + "': nothing at JSON pointer '" +
                     pointer + "' in " + target.filename().string());

@@ -1,5 +1,6 @@
 #include "perf/openapi/request_builder.hpp"
 
+#include "perf/http/request_target.hpp"
 #include "perf/openapi/example_generator.hpp"
 #include "perf/util/csv.hpp"
 #include "perf/util/document.hpp"
@@ -20,13 +21,10 @@ namespace json = boost::json;
 std::string serialize_body(const json::value& value, const std::string& content_type) {
   if (content_type.find("json") != std::string::npos) return json::serialize(value);
   if (content_type == "application/x-www-form-urlencoded") {
-    std::string out;
+    boost::urls::url form;  // the body is a query without its '?'
     if (const auto* o = value.if_object())
-      for (const auto& [k, v] : *o) {
-        if (!out.empty()) out += '&';
-        out += percent_encode(k) + "=" + percent_encode(to_parameter_text(v));
-      }
-    return out;
+      for (const auto& [k, v] : *o) http::append_query(form, k, to_parameter_text(v));
+    return std::string(form.encoded_query());
   }
   if (content_type.rfind("multipart/form-data", 0) == 0) {
     std::string out;
@@ -74,7 +72,9 @@ json::value typed_for(const json::value& value, const json::value* schema) {
   return value;
 }
 
-// Takes the next reference token off a JSON pointer ("/a~1b/c" gives "a/b", leaves "/c").
+// Takes the next reference token off a JSON pointer ("/a~1b/c" gives "a/b", leaves "/c"). Only
+// for making the parents of a --data pointer: Boost.JSON 1.81 finds by pointer but has no
+// set_at_pointer, and creating a member needs its name.
 std::string pop_token(std::string_view& pointer) {
   pointer.remove_prefix(1);
   const auto slash = pointer.find('/');
@@ -86,16 +86,13 @@ std::string pop_token(std::string_view& pointer) {
 }
 
 // The schema of `pointer`'s place inside `schema` ("/lease/ID" -> properties.lease.properties.ID),
-// or null when the schema does not describe it.
+// or null when the schema does not describe it. The tokens stay escaped: each '/' of a pointer
+// starts a token, so "/properties" before each one makes the schema's own pointer.
 const json::value* schema_at(const json::value& schema, std::string_view pointer) {
-  const json::value* at = &schema;
-  while (!pointer.empty() && at) {
-    const std::string token = pop_token(pointer);
-    const auto* o = at->if_object();
-    const auto* props = o ? o->if_contains("properties") : nullptr;
-    at = props && props->is_object() ? props->as_object().if_contains(token) : nullptr;
-  }
-  return at;
+  std::string in_schema;
+  for (char c : pointer) in_schema += c == '/' ? std::string("/properties/") : std::string(1, c);
+  boost::system::error_code ec;
+  return schema.find_pointer(in_schema, ec);
 }
 
 }  // namespace
@@ -144,18 +141,20 @@ api::RequestSpec RequestBuilder::build(
     return std::nullopt;
   };
   std::string path = op.path;
-  std::string query;
+  std::vector<std::pair<std::string, std::string>> query;
   std::string cookies;
   for (const auto& p : op.parameters) {
     const auto value = value_for(p);
     if (!value) continue;
     if (p.location == "path") {
+      // The value is one segment: '/', '?', '#' and the sub-delims in it are data, so
+      // everything but unreserved characters is encoded ("a/b c?" -> "a%2Fb%20c%3F").
       const std::string placeholder = "{" + p.name + "}";
       for (auto pos = path.find(placeholder); pos != std::string::npos;
            pos = path.find(placeholder))
         path.replace(pos, placeholder.size(), percent_encode(*value));
     } else if (p.location == "query") {
-      query += (query.empty() ? "?" : "&") + percent_encode(p.name) + "=" + percent_encode(*value);
+      query.emplace_back(p.name, *value);
     } else if (p.location == "header") {
       spec.headers.emplace_back(p.name, *value);
     } else if (p.location == "cookie") {
@@ -164,10 +163,12 @@ api::RequestSpec RequestBuilder::build(
   }
   // Overrides naming no declared parameter go to the query (e.g. a paging parameter).
   for (const auto& [name, value] : overrides)
-    if (!op.has_parameter(name))
-      query += (query.empty() ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
+    if (!op.has_parameter(name)) query.emplace_back(name, value);
   if (!cookies.empty()) spec.headers.emplace_back("Cookie", cookies);
-  spec.target = path + query;
+  // The path may hold a query already (quick mode's URL) and, from a spec, bytes a URL cannot.
+  auto target = http::request_target(path);
+  for (const auto& [name, value] : query) http::append_query(target, name, value);
+  spec.target = std::string(target.buffer());
   if (op.body) {
     spec.body = serialize_body(row ? body_with_row(*op.body, *row) : op.body->example,
                                op.body->content_type);

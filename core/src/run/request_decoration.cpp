@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "perf/openapi/request_builder.hpp"
+#include "perf/http/request_target.hpp"
 
 #include <boost/beast/core/string.hpp>
 
@@ -20,9 +20,10 @@ void RequestDecoration::apply(api::RequestSpec& request) const {
       }
     if (!present) request.headers.emplace_back(name, value);
   }
-  for (const auto& [name, value] : query) {
-    request.target += request.target.find('?') == std::string::npos ? '?' : '&';
-    request.target += openapi::percent_encode(name) + "=" + openapi::percent_encode(value);
+  if (!query.empty()) {
+    auto target = http::request_target(request.target);
+    for (const auto& [name, value] : query) http::append_query(target, name, value);
+    request.target = std::string(target.buffer());
   }
   if (!cookie.empty()) {
     for (auto& [n, v] : request.headers)

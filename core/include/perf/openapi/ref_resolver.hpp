@@ -44,8 +44,4 @@ class RefResolver {
   mutable std::map<std::filesystem::path, std::unique_ptr<boost::json::value>> documents_;
 };
 
-// Decodes a JSON pointer ("/paths/~1users/get") and walks it; nullptr when absent.
-const boost::json::value* walk_pointer(const boost::json::value& document,
-                                       std::string_view pointer);
-
 }  // namespace perf::openapi
