@@ -7,7 +7,7 @@ install(EXPORT PerfAgentTargets NAMESPACE PerfAgent:: DESTINATION ${CMAKE_INSTAL
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/PerfAgentConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/PerfAgentConfig.cmake"
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/PerfAgent)
-# The package's version is the SDK's: a plugin asking for SDK 1.0 accepts any 1.x.
+# The package's version is the SDK's: a plugin asking for SDK 2.0 accepts any 2.x.
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/PerfAgentConfigVersion.cmake"
   VERSION ${PERF_AGENT_SDK_VERSION} COMPATIBILITY SameMajorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/PerfAgentConfig.cmake"

@@ -36,6 +36,10 @@ mutations=(
   'plugin-api/src/options.cpp|given \&\& same_shape(*given, fallback) ? *given : std::move(fallback);|std::move(fallback);|unit_sdk_options'
   'plugin-api/src/options.cpp|  if (v \&\& v->is_number()) return v->to_number<double>();|  if (false) return 0;|unit_sdk_options'
   'plugin-api/src/markup.cpp|        out += "&amp;";|        out += "\&";|unit_documents|reports'
+  'plugin-api/src/metrics.cpp|    if (s.key == sample.key) return;|    (void)s;|unit_metrics|response_samples'
+  'core/include/perf/engine/recorder.hpp|      error_latency.record(latency_us);|      latency.record(latency_us);|response_samples'
+  'core/src/openapi/request_builder.cpp|      if (!place \&\& !out.find_pointer(key, ec)) continue;|      if (false) continue;|unit_openapi|real_servers'
+  'core/src/openapi/spec_loader.cpp|    run_deletes_last(model.operations);|    (void)0;|real_servers'
 )
 
 mode=full

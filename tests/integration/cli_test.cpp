@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE cli
+#include "perf/api/version.hpp"
 #include "process.hpp"
 
 #include <boost/json.hpp>
@@ -63,7 +64,8 @@ BOOST_AUTO_TEST_CASE(plugins_json_names_each_plugin_and_its_own_library) {
     const std::string stem = id.ends_with("_test") ? id.substr(0, id.size() - 5) : id;
     BOOST_TEST(fs::path(file).filename().string().find(stem) != std::string::npos,
                id << " in " << file);
-    BOOST_TEST(p.at("sdk").as_string() == "1.0");
+    BOOST_TEST(p.at("sdk").as_string() ==
+               std::to_string(perf::api::sdk_major) + "." + std::to_string(perf::api::sdk_minor));
   }
   for (const char* id : {"response_time", "load_test", "console", "json"})
     BOOST_TEST(ids.count(id), id);

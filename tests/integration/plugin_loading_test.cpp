@@ -76,10 +76,10 @@ BOOST_AUTO_TEST_CASE(unusable_files_are_named_with_a_reason_and_the_rest_still_l
              std::string::npos);
   BOOST_TEST(reason_for(registry, "libnot_a_plugin.so").find("no perf-agent entry point") !=
              std::string::npos);
-  BOOST_TEST(
-      reason_for(registry, "libperf-wrong_abi_plugin.so")
-              .find("built against SDK 999.0, this perf-agent uses SDK 1.") != std::string::npos,
-      reason_for(registry, "libperf-wrong_abi_plugin.so"));
+  BOOST_TEST(reason_for(registry, "libperf-wrong_abi_plugin.so")
+                     .find("built against SDK 999.0, this perf-agent uses SDK " +
+                           std::to_string(perf::api::sdk_major) + ".") != std::string::npos,
+             reason_for(registry, "libperf-wrong_abi_plugin.so"));
   BOOST_TEST(reason_for(registry, "libperf-newer_minor_plugin.so").find("newer than this") !=
                  std::string::npos,
              reason_for(registry, "libperf-newer_minor_plugin.so"));
@@ -170,10 +170,10 @@ BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
   BOOST_TEST(api::to_string(probe_result.verdict) == "passed");
 }
 
-// tests/fixtures/sdk-1.0: a test type compiled against the frozen SDK 1.0 headers, linked with
+// tests/fixtures/sdk-2.0: a test type compiled against the frozen SDK 2.0 headers, linked with
 // today's libperf-sdk, run by the real perf-agent against the demo API.
-BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_1_0_headers_loads_and_runs) {
-  const std::string dir = fixtures + "/sdk-1.0";
+BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_2_0_headers_loads_and_runs) {
+  const std::string dir = fixtures + "/sdk-2.0";
   const auto listed = test::run({test::perf_agent(), "plugins", "--json", "--plugin-dir", dir});
   BOOST_REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
   const auto plugins = boost::json::parse(listed.out);
@@ -182,7 +182,7 @@ BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_1_0_headers_loads_and_runs) 
   for (const auto& p : plugins.at("plugins").as_array())
     if (p.at("id").as_string() == "legacy_probe") legacy = &p.as_object();
   BOOST_REQUIRE_MESSAGE(legacy, listed.out);
-  BOOST_TEST(legacy->at("sdk").as_string() == "1.0");
+  BOOST_TEST(legacy->at("sdk").as_string() == "2.0");
   BOOST_TEST(legacy->at("kind").as_string() == "test_type");
   BOOST_TEST(
       fs::equivalent(fs::path(std::string(legacy->at("file").as_string())).parent_path(), dir));

@@ -259,16 +259,20 @@ BOOST_AUTO_TEST_CASE(contents_status_kernelspecs_config_and_terminals_answer_2xx
   BOOST_TEST(o.cases.size() == 29u);
   BOOST_TEST(o.planned == 290);
   BOOST_TEST(o.sent == o.planned);
-  // (a) measured: 150 of 290 (51.7 %); the rest is explained in the README.
-  BOOST_TEST(o.share_2xx() >= 0.51, o.answered_2xx << " of " << o.planned);
+  // (a) measured: 190 of 290 (65.5 %) since DELETEs run last (150 before); the rest is explained
+  // in the README.
+  BOOST_TEST(o.share_2xx() >= 0.65, o.answered_2xx << " of " << o.planned);
   // (b)
   for (const char* op :
        {"GET /api/contents/{path}", "PUT /api/contents/{path}", "DELETE /api/contents/{path}",
-        "GET /api/contents/{path}/checkpoints", "GET /api/status", "GET /api/kernelspecs",
-        "GET /api/sessions", "GET /api/kernels", "GET /api/config/{section_name}",
-        "PATCH /api/config/{section_name}", "GET /api/terminals", "POST /api/terminals",
-        "GET /api/terminals/{terminal_id}", "DELETE /api/terminals/{terminal_id}",
-        "GET /api/spec.yaml"})
+        "GET /api/contents/{path}/checkpoints", "PATCH /api/contents/{path}",
+        "POST /api/contents/{path}/checkpoints",
+        "POST /api/contents/{path}/checkpoints/{checkpoint_id}",
+        "DELETE /api/contents/{path}/checkpoints/{checkpoint_id}", "GET /api/status",
+        "GET /api/kernelspecs", "GET /api/sessions", "GET /api/kernels",
+        "GET /api/config/{section_name}", "PATCH /api/config/{section_name}", "GET /api/terminals",
+        "POST /api/terminals", "GET /api/terminals/{terminal_id}",
+        "DELETE /api/terminals/{terminal_id}", "GET /api/spec.yaml"})
     BOOST_TEST(o.all_2xx(op), o.show(op));
   // (c) the token was taken everywhere; the one 400 is POST to a file path (the data file's
   // `path` names files, which every other contents call needs; POST wants a directory there).

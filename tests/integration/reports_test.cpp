@@ -13,17 +13,11 @@
 namespace json = boost::json;
 namespace fs = std::filesystem;
 using perf::test::run;
+using perf::test::slurp;
 
 namespace {
 
 const std::string python = "/usr/bin/python3";  // Debian's, which has jsonschema and junitparser
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string out(const std::string& name) {
   return perf::test::temp_dir() + "/" + name;

@@ -11,15 +11,9 @@
 
 namespace json = boost::json;
 using perf::test::run;
+using perf::test::slurp;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string out(const std::string& name) {
   return perf::test::temp_dir() + "/" + name;

@@ -41,13 +41,6 @@ std::vector<std::string> environment_with(const std::vector<std::string>& additi
   return env;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env_add,
             const std::string& out_path, const std::string& err_path) {
   posix_spawn_file_actions_t actions;
@@ -68,6 +61,13 @@ pid_t spawn(std::vector<std::string> argv, const std::vector<std::string>& env_a
 }
 
 }  // namespace
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 bool port_open(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -78,5 +78,6 @@ std::string shared_dir();  // ../shared next to the checkout
 std::string perf_agent();  // build/bin/perf-agent
 std::string demo_api();    // build/bin/perf-demo-api
 std::string temp_dir();    // a fresh folder for this test process
+std::string slurp(const std::string& path);  // a file's whole text; "" when unreadable
 
 }  // namespace perf::test

@@ -220,12 +220,14 @@ BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
   body.schema = boost::json::parse(R"({"type":"object","properties":{
       "key":{"type":"string"},"count":{"type":"integer"},"ratio":{"type":"number"},
       "dry":{"type":"boolean"},
-      "lease":{"type":"object","properties":{"ID":{"type":"integer"}}}}})");
+      "lease":{"type":"object","properties":{"ID":{"type":"integer"}}},
+      "meta":{"type":"object","properties":{"source":{"type":"string"}}}}})");
   body.example = boost::json::parse(R"({"key":"example","count":1})");
   // As a CSV row gives them: text, typed by the schema where it says so.
-  const boost::json::object row{{"key", "user/42"},   {"count", "12"},    {"ratio", "0.5"},
-                                {"dry", "false"},     {"/lease/ID", "7"}, {"/meta/source", "csv"},
-                                {"unrelated", "skip"}};
+  const boost::json::object row{{"key", "user/42"},    {"count", "12"},
+                                {"ratio", "0.5"},      {"dry", "false"},
+                                {"/lease/ID", "7"},    {"/meta/source", "csv"},
+                                {"unrelated", "skip"}, {"/perm/permType", "READ"}};
   const auto out = perf::openapi::RequestBuilder::body_with_row(body, row).as_object();
   BOOST_TEST(out.at("key") == boost::json::value("user/42"));
   BOOST_TEST(out.at("count") == boost::json::value(12));
@@ -234,12 +236,13 @@ BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
   BOOST_TEST(out.at("lease").at("ID") == boost::json::value(7));         // a pointer, typed
   BOOST_TEST(out.at("meta").at("source") == boost::json::value("csv"));  // parents made
   BOOST_TEST(!out.contains("unrelated"));  // names no property: for parameters only
+  BOOST_TEST(!out.contains("perm"));       // a place this body does not have: another's column
 }
 
 BOOST_AUTO_TEST_CASE(data_pointers_unescape_slash_and_tilde_in_property_names) {
   perf::api::RequestBody body;
   body.schema = boost::json::parse(R"({"type":"object","properties":{
-      "a/b":{"type":"object","properties":{"c~d":{"type":"integer"}}}}})");
+      "a/b":{"type":"object","properties":{"c~d":{"type":"integer"}}},"x~1":{}}})");
   body.example = boost::json::object{};
   const boost::json::object row{{"/a~1b/c~0d", "5"}, {"/x~01", "t"}};
   const auto out = perf::openapi::RequestBuilder::body_with_row(body, row).as_object();

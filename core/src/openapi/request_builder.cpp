@@ -102,13 +102,18 @@ json::value RequestBuilder::body_with_row(const api::RequestBody& body, const js
   for (const auto& [key, value] : row) {
     if (key.starts_with("/")) {
       if (!out.is_object()) continue;
+      // Only bodies whose schema (or example) has that place: a column meant for one operation
+      // must not add fields to every other body of the plan.
+      const json::value* place = schema_at(body.schema, key);
+      boost::system::error_code ec;
+      if (!place && !out.find_pointer(key, ec)) continue;
       json::value* parent = &out;
       std::string_view rest(key.data(), key.size());
       while (parent->is_object()) {
         const std::string token = pop_token(rest);
         auto& object = parent->as_object();
         if (rest.empty()) {
-          object[token] = typed_for(value, schema_at(body.schema, key));
+          object[token] = typed_for(value, place);
           break;
         }
         if (!object.contains(token) || !object.at(token).is_object())

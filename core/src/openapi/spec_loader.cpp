@@ -31,6 +31,20 @@ std::string upper(std::string s) {
   return s;
 }
 
+// Cases run in the order of the operations: a DELETE in the middle would remove what the
+// operations after it (a PATCH of the same path, a sub-resource's calls) need. So DELETEs go
+// last, the deepest path first (a checkpoint before its file); everything else keeps the spec's
+// order. Measured against Jupyter Server: 150 -> 190 of 290 requests answered 2xx.
+void run_deletes_last(std::vector<api::Operation>& operations) {
+  const auto deletes =
+      std::stable_partition(operations.begin(), operations.end(),
+                            [](const api::Operation& op) { return op.method != "DELETE"; });
+  std::stable_sort(deletes, operations.end(), [](const api::Operation& a, const api::Operation& b) {
+    return std::count(a.path.begin(), a.path.end(), '/') >
+           std::count(b.path.begin(), b.path.end(), '/');
+  });
+}
+
 std::string escape_pointer_token(std::string_view token) {
   std::string out;
   for (char c : token) {
@@ -87,6 +101,7 @@ class ModelBuilder {
         read_path_item(std::string(path), resolver_.follow(at), model);
       }
     }
+    run_deletes_last(model.operations);
     if (model.operations.empty()) {
       const bool webhooks = doc->contains("webhooks");
       model.note = webhooks ? "the spec defines webhooks only (no paths): there is nothing to call"
