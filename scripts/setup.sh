@@ -12,6 +12,7 @@ packages=(
   ccache nginx-light wrk libxml2-utils python3-junitparser python3-jsonschema curl openssl chromium time util-linux
   abigail-tools
   etcd-server python3-jupyter-server
+  libnghttp2-dev nghttp2-client
 )
 missing=()
 for p in "${packages[@]}"; do
