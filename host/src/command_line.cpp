@@ -69,7 +69,10 @@ po::options_description load_options() {
                                "stop after this many requests in all (closed model)")(
       "rate", po::value<std::string>(),
       "requests per second (open model, latency from intended start)")(
-      "threads,t", po::value<std::string>(), "engine threads (default: hardware threads)")(
+      "arrivals", po::value<std::string>(),
+      "open model: uniform (exactly 1/rate apart, default) or poisson (random, same mean "
+      "rate; --seed repeats it)")("threads,t", po::value<std::string>(),
+                                  "engine threads (default: hardware threads)")(
       "connections,c", po::value<std::string>(),
       "open model: at most this many connections (auto)")(
       "max-connections", po::value<std::string>(), "same as --connections")(
@@ -252,6 +255,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.target_pid && !cl.target_metrics.empty())
     throw UserError("--target-pid and --target-metrics exclude each other");
   cl.insecure = vm.count("insecure") > 0;
+  if (vm.count("arrivals")) {
+    cl.arrivals = vm["arrivals"].as<std::string>();
+    if (cl.arrivals != "uniform" && cl.arrivals != "poisson")
+      throw UserError("--arrivals: expected uniform or poisson, got '" + cl.arrivals + "'");
+  }
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.inputs = list<std::string>(vm, "input");
 

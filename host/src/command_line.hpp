@@ -41,6 +41,7 @@ struct CommandLine {
   std::optional<int> target_pid;
   std::string target_metrics;
   bool insecure = false;
+  std::string arrivals = "uniform";  // open model: uniform or poisson
   std::string ca_file;
   std::vector<std::string> inputs;  // merge: result files
   settings::SettingsInput settings_input;

@@ -55,9 +55,21 @@ class TimeoutTest final : public api::TestType {
         cases::finding("gateway_timeouts", gateway, "responses", "504 Gateway Timeout"));
     result.findings.push_back(
         cases::finding("request_timeout_408", request_timeout, "responses", "408 Request Timeout"));
-    result.findings.push_back(
-        cases::finding("p95_of_timeout", m.percentile_ms(95) / (timeout_s * 1000.0), "",
-                       "p95 of answered requests as a fraction of the timeout"));
+    if (m.latency.count())
+      result.findings.push_back(
+          cases::finding("p95_of_timeout", m.percentile_ms(95) / (timeout_s * 1000.0), "",
+                         "p95 of answered requests as a fraction of the timeout"));
+    else
+      result.findings.push_back(cases::no_finding("p95_of_timeout", "", "no request was answered"));
+    // How long the requests that got no answer took: at least the timeout for timeouts; far
+    // longer means the client's own timeout is not kept (a stalled generator, a slow connect).
+    if (m.error_latency.count()) {
+      result.findings.push_back(
+          cases::finding("failed_avg_ms", m.error_latency.mean_us() / 1000.0, "ms",
+                         "mean time until a request failed without an answer"));
+      result.findings.push_back(cases::finding("failed_max_ms", m.error_latency.max_us() / 1000.0,
+                                               "ms", "longest time until a request failed"));
+    }
     result.findings.push_back(cases::finding("timeout_s", timeout_s, "s", "client timeout used"));
     if (m.total_requests == 0) {
       result.verdict = api::Verdict::error;

@@ -40,16 +40,21 @@ class NdjsonReporter final : public api::Reporter {
   }
   void interval(const api::Snapshot& s) override {
     const auto& p = s.point;
+    // Percentiles are of answered requests: null when none was answered in the second.
+    auto ms = [&p](double v) {
+      return p.responses ? json::value(round3(v)) : json::value(nullptr);
+    };
     write(json::object{{"type", "interval"},
                        {"case", s.case_id},
                        {"phase", s.phase},
                        {"t_s", round3(s.elapsed_s)},
                        {"requests", p.requests},
+                       {"responses", p.responses},
                        {"rps", round3(p.rps)},
-                       {"p50_ms", round3(p.p50_ms)},
-                       {"p90_ms", round3(p.p90_ms)},
-                       {"p95_ms", round3(p.p95_ms)},
-                       {"p99_ms", round3(p.p99_ms)},
+                       {"p50_ms", ms(p.p50_ms)},
+                       {"p90_ms", ms(p.p90_ms)},
+                       {"p95_ms", ms(p.p95_ms)},
+                       {"p99_ms", ms(p.p99_ms)},
                        {"errors_per_s", round3(p.errors_per_s)},
                        {"active_users", round3(p.active_users)}});
   }

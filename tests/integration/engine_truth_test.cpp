@@ -10,6 +10,7 @@
 
 #include <signal.h>
 
+#include <cmath>
 #include <fstream>
 #include <future>
 #include <optional>
@@ -110,6 +111,58 @@ BOOST_AUTO_TEST_CASE(an_open_model_shows_a_stalled_load_generator_in_its_tail) {
   BOOST_TEST(metrics.at("p99_response_time").to_number<double>() >= 400.0);
   BOOST_TEST(metrics.at("max_response_time").to_number<double>() >= 550.0);
   BOOST_TEST(metrics.at("p50_response_time").to_number<double>() < 50.0);
+}
+
+namespace {
+
+// The gaps between the requests a delay server saw (microseconds since it started, one a line),
+// the pre-flight request and the first arrival left out: their gap is not the pacing's.
+std::vector<double> server_gaps_ms(const std::string& arrivals_file) {
+  std::ifstream in(arrivals_file);
+  std::vector<double> at;
+  for (double us; in >> us;) at.push_back(us / 1000.0);
+  std::vector<double> gaps;
+  for (std::size_t i = 2; i < at.size(); ++i) gaps.push_back(at[i] - at[i - 1]);
+  return gaps;
+}
+
+std::pair<double, double> mean_and_cv(const std::vector<double>& values) {
+  double sum = 0, squares = 0;
+  for (double v : values) sum += v;
+  const double mean = sum / double(values.size());
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return {mean, std::sqrt(squares / double(values.size())) / mean};
+}
+
+std::vector<double> paced_run(const std::string& arrivals) {
+  const auto file = test::temp_dir() + "/arrivals-" + arrivals + ".txt";
+  test::Server server({delay_server, "--delay-ms", "1", "--arrivals-file", file});
+  const auto r =
+      test::run({test::perf_agent(), "run", "--target", server.url(), "--rate", "200", "--duration",
+                 "2", "--threads", "2", "--arrivals", arrivals, "--quiet"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  return server_gaps_ms(file);
+}
+
+}  // namespace
+
+// Two threads together must offer one request every 5 ms, not pairs 2.5 ms apart.
+BOOST_AUTO_TEST_CASE(two_threads_pace_200_per_second_evenly_at_the_server) {
+  const auto gaps = paced_run("uniform");
+  BOOST_REQUIRE_GE(gaps.size(), 390u);
+  const auto [mean, cv] = mean_and_cv(gaps);
+  BOOST_TEST(mean == 5.0, boost::test_tools::tolerance(0.05));
+  BOOST_TEST(cv < 0.2, "coefficient of variation " << cv);
+}
+
+// Poisson arrivals: the same mean rate, gaps as variable as their mean (CV about 1).
+BOOST_AUTO_TEST_CASE(poisson_arrivals_keep_the_rate_with_exponential_gaps) {
+  const auto gaps = paced_run("poisson");
+  BOOST_REQUIRE_GE(gaps.size(), 300u);
+  const auto [mean, cv] = mean_and_cv(gaps);
+  BOOST_TEST(mean == 5.0, boost::test_tools::tolerance(0.2));
+  BOOST_TEST(cv > 0.8, "coefficient of variation " << cv);
+  BOOST_TEST(cv < 1.25, "coefficient of variation " << cv);
 }
 
 BOOST_AUTO_TEST_CASE(open_model_counts_arrivals_that_find_every_connection_busy) {

@@ -56,6 +56,42 @@ BOOST_AUTO_TEST_CASE(nginx_limit_req_is_found_within_30_percent) {
   BOOST_TEST(c.at("reason").as_string().find("429 without Retry-After") != json::string::npos);
 }
 
+// The default steps (5, 10, 20, 50, ... req/s), a fifth of their length: limit_req's own rate
+// without burst. The pre-flight request just before the case must not cost the burst its first
+// request, and jittered arrivals at exactly 20 req/s must not pass for the limit.
+BOOST_AUTO_TEST_CASE(limit_req_without_burst_is_found_at_20_plus_or_minus_3) {
+  perf::test::Nginx nginx("location = /limited.json { limit_req zone=rl; limit_req_status 429; }",
+                          "limit_req_zone $binary_remote_addr zone=rl:1m rate=20r/s;");
+  file(nginx, "limited.json", "{\"ok\":true}");
+  const auto c = run_case(nginx_spec(), nginx.url(), "rate_limit_test", "limited",
+                          R"({"test_options": {"rate_limit_test": {"max_retry_wait": 1}}})",
+                          {"--time-scale", "0.2"});
+  const double limit = number(c, "observed_limit_rps");
+  BOOST_TEST_MESSAGE("observed_limit_rps " << limit);
+  BOOST_TEST(limit >= 17.0, limit);
+  BOOST_TEST(limit <= 23.0, limit);
+  BOOST_TEST(number(c, "first_429_after_requests") == 1.0);  // no burst: the second is refused
+  BOOST_TEST(number(c, "recovered_after_wait") == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(limit_req_with_burst_10_nodelay_shows_the_burst_and_the_rate) {
+  perf::test::Nginx nginx(
+      "location = /limited.json { limit_req zone=rl burst=10 nodelay; limit_req_status 429; }",
+      "limit_req_zone $binary_remote_addr zone=rl:1m rate=20r/s;");
+  file(nginx, "limited.json", "{\"ok\":true}");
+  const auto c = run_case(nginx_spec(), nginx.url(), "rate_limit_test", "limited",
+                          R"({"test_options": {"rate_limit_test": {"max_retry_wait": 1}}})",
+                          {"--time-scale", "0.2"});
+  const double limit = number(c, "observed_limit_rps");
+  BOOST_TEST_MESSAGE("observed_limit_rps " << limit);
+  BOOST_TEST(limit >= 17.0, limit);
+  BOOST_TEST(limit <= 23.0, limit);
+  // One request plus the burst of 10 pass back to back (a refill during the burst may add one).
+  const double burst = number(c, "first_429_after_requests");
+  BOOST_TEST(burst >= 11.0, burst);
+  BOOST_TEST(burst <= 12.0, burst);
+}
+
 BOOST_AUTO_TEST_CASE(the_demo_api_announces_its_limit_consistently_and_its_twin_has_none) {
   perf::test::Server demo(
       {perf::test::demo_api(), "--port", "0", "--rate-limit", "20", "--burst", "20"});
@@ -157,6 +193,10 @@ BOOST_AUTO_TEST_CASE(client_timeouts_are_counted_and_the_run_goes_on) {
   BOOST_TEST(number(c, "request_timeouts") >=
              10.0);  // each user times out about 5 times a second... minus reconnects
   BOOST_TEST(number(c, "gateway_timeouts") == 0.0);
+  // Timed-out requests took the 200 ms timeout (the sweeper checks every 20 ms), never 0.
+  BOOST_TEST(number(c, "failed_avg_ms") >= 200.0);
+  BOOST_TEST(number(c, "failed_max_ms") < 300.0);
+  BOOST_TEST(finding(c, "p95_of_timeout").is_null());  // nothing answered
 }
 
 BOOST_AUTO_TEST_SUITE_END()

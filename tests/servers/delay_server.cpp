@@ -1,7 +1,9 @@
 // perf-delay-server: answers every request after exactly --delay-ms, so the engine's latency
 // numbers can be checked against a known truth. With --stall-at-s S --stall-ms M it stops
 // answering for M ms starting S seconds after it started (a GC pause, a lock), which an open
-// model must show in its tail latency.
+// model must show in its tail latency. With --arrivals-file PATH it appends, for each request, the
+// microseconds since it started at which the request had been read: the pacing as the server saw
+// it.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +14,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 
 namespace asio = boost::asio;
@@ -26,6 +30,7 @@ struct Config {
   double stall_at_s = -1;
   std::chrono::milliseconds stall{0};
   Clock::time_point started = Clock::now();
+  std::unique_ptr<std::ofstream> arrivals;  // one line per request, flushed (the test kills us)
 };
 
 asio::awaitable<void> serve(tcp::socket socket, const Config& config) {
@@ -39,6 +44,10 @@ asio::awaitable<void> serve(tcp::socket socket, const Config& config) {
     co_await http::async_read(stream, buffer, request, token);
     if (ec) break;
     const auto arrived = Clock::now();
+    if (config.arrivals)
+      *config.arrivals
+          << std::chrono::duration_cast<std::chrono::microseconds>(arrived - config.started).count()
+          << std::endl;
     auto ready = arrived + config.delay;
     if (config.stall_at_s >= 0) {
       const auto stall_start =
@@ -72,6 +81,10 @@ int main(int argc, char** argv) {
   Config config;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
+    if (a == "--arrivals-file") {
+      config.arrivals = std::make_unique<std::ofstream>(argv[i + 1]);
+      continue;
+    }
     const double v = std::stod(argv[i + 1]);
     if (a == "--delay-ms")
       config.delay = std::chrono::microseconds(std::int64_t(v * 1000));

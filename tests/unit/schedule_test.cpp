@@ -1,7 +1,11 @@
 #define BOOST_TEST_MODULE engine_parts
 #include "perf/engine/schedule.hpp"
+#include "perf/engine/arrivals.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <vector>
 
 using perf::engine::Schedule;
 
@@ -35,6 +39,77 @@ BOOST_AUTO_TEST_CASE(stages_go_up_and_down) {
   BOOST_TEST(s.first_time_above(10, 28) == 28.0,
              boost::test_tools::tolerance(1e-3));  // 20 wanted at 28 s
   BOOST_TEST(s.first_time_above(10, 29.5) == 32.0, boost::test_tools::tolerance(1e-3));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(arrivals)
+
+using perf::engine::ArrivalProcess;
+using perf::engine::Arrivals;
+using perf::engine::Schedule;
+
+BOOST_AUTO_TEST_CASE(a_constant_rate_spaces_arrivals_exactly) {
+  const auto s = Schedule::constant(200, 10);
+  Arrivals a(s, ArrivalProcess::uniform, 1);
+  for (int k = 0; k < 1000; ++k)
+    BOOST_TEST(a.next() == k / 200.0, boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(a_ramp_offers_the_area_under_it) {
+  // 0 -> 100 req/s over 10 s, then 100 for 10 s: 500 + 1000 arrivals.
+  const auto s = Schedule::staged({{10, 100}, {10, 100}});
+  Arrivals a(s, ArrivalProcess::uniform, 1);
+  int by_10 = 0, by_20 = 0;
+  for (double t = a.next(); t < 20; t = a.next()) {
+    by_10 += t < 10;
+    ++by_20;
+  }
+  BOOST_TEST(std::abs(by_10 - 500) <= 1, by_10);
+  BOOST_TEST(std::abs(by_20 - 1500) <= 1, by_20);
+  // Half the ramp's arrivals come in its last 2.93 s (area grows with t squared).
+  BOOST_TEST(s.time_after_area(0, 250) == std::sqrt(50.0), boost::test_tools::tolerance(1e-9));
+}
+
+BOOST_AUTO_TEST_CASE(a_falling_ramp_and_a_pause_are_followed) {
+  // 100 -> 0 over 2 s (area 100), 0 for 1 s, then 50 held: the 101st arrival waits for it.
+  const auto s = Schedule::staged({{2, 0}, {1, 0}, {0.001, 50}, {5, 50}}, 100);
+  BOOST_TEST(s.time_after_area(0, 100) == 2.0, boost::test_tools::tolerance(1e-6));
+  const double resumed = s.time_after_area(0, 101);
+  BOOST_TEST(resumed > 3.0);
+  BOOST_TEST(resumed < 3.03);
+  BOOST_TEST(Schedule::staged({{1, 0}}, 0).time_after_area(0, 1) == Schedule::never);
+}
+
+BOOST_AUTO_TEST_CASE(threads_taking_turns_interleave_to_one_even_sequence) {
+  // Two threads, each its own Arrivals with the same seed, take even and odd arrivals.
+  const auto s = Schedule::constant(100, 5);
+  for (auto process : {ArrivalProcess::uniform, ArrivalProcess::poisson}) {
+    Arrivals one(s, process, 7), other(s, process, 7), whole(s, process, 7);
+    for (int k = 0; k < 200; ++k) {
+      const double mine = (k % 2 ? other : one).next();
+      (k % 2 ? one : other).next();  // the arrival the other thread takes
+      BOOST_TEST(mine == whole.next());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(poisson_gaps_have_the_rates_mean_and_a_cv_near_one) {
+  const auto s = Schedule::constant(1000, 100);
+  Arrivals a(s, ArrivalProcess::poisson, 42);
+  double previous = a.next(), sum = 0, squares = 0;
+  const int n = 20000;
+  std::vector<double> gaps;
+  for (int k = 0; k < n; ++k) {
+    const double t = a.next();
+    gaps.push_back(t - previous);
+    previous = t;
+  }
+  for (double g : gaps) sum += g;
+  const double mean = sum / n;
+  for (double g : gaps) squares += (g - mean) * (g - mean);
+  BOOST_TEST(mean == 0.001, boost::test_tools::tolerance(0.03));
+  BOOST_TEST(std::sqrt(squares / n) / mean == 1.0, boost::test_tools::tolerance(0.05));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,6 @@
 #include "perf/engine/load_engine.hpp"
 
+#include "perf/engine/arrivals.hpp"
 #include "perf/engine/recorder.hpp"
 #include "perf/engine/schedule.hpp"
 #include "perf/engine/wait_group.hpp"
@@ -46,6 +47,8 @@ struct PhaseRun {
   std::shared_ptr<const http::Target> target;
   std::vector<http::PreparedRequest> requests;
   Schedule schedule;
+  ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model
+  std::uint64_t arrival_seed = 1;
   double planned_s = 0;  // how long the schedule runs (0: until the iterations are done)
   Clock::duration timeout{};
   Clock::time_point start;
@@ -197,27 +200,20 @@ class Worker {
     in_flight.add();  // the arrival loop itself
     asio::steady_timer timer(context_);
     TimerRegistration registered(timers_, timer);
-    const double share = 1.0 / double(workers_);
-    // Threads take turns: thread i's first arrival is offset by i / (N * rate).
-    double t = 0;
-    const double first_rate = run_.schedule.value_at(0);
-    if (first_rate > 0) t = double(index_) / (double(workers_) * first_rate);
-    boost::system::error_code ec;
-    while (!run_.should_stop(Clock::now())) {
-      const double rate = run_.schedule.value_at(t) * share;
-      if (rate <= 0) {
-        t = run_.schedule.first_time_above(0, t + 1e-6);
-        if (t == Schedule::never) break;
-        continue;
-      }
-      if (t >= run_.planned_s) break;
+    // The phase's arrivals, the same sequence on every thread: this thread takes every
+    // workers_-th one, so together the threads offer arrivals exactly 1/rate apart.
+    Arrivals arrivals(run_.schedule, run_.arrivals, run_.arrival_seed);
+    for (std::uint64_t k = 0;; ++k) {
+      const double t = arrivals.next();
+      if (t == Schedule::never || t >= run_.planned_s) break;
+      if (k % workers_ != index_) continue;
+      if (run_.should_stop(Clock::now())) break;
       const auto intended = run_.start + seconds(t);
       if (intended > Clock::now()) {
         co_await sleep_until(timer, intended);
         if (run_.should_stop(Clock::now())) break;
       }
       launch(intended, in_flight);
-      t += 1.0 / rate;
     }
     in_flight.done();
     co_await in_flight.wait();
@@ -377,6 +373,8 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
     run->requests.push_back(http::PreparedRequest::make(r, run->target->url, phase.keep_alive));
   run->timeout = seconds(phase.timeout_s > 0 ? phase.timeout_s : options_.timeout_s);
   run->schedule = Schedule::of(phase);
+  run->arrivals = options_.arrivals;
+  run->arrival_seed = options_.arrival_seed;
   if (phase.model == api::LoadModel::open && phase.max_connections <= 0) {
     // Enough connections to absorb one second of stall at the peak rate.
     phase.max_connections = options_.max_connections > 0

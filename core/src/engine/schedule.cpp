@@ -1,6 +1,7 @@
 #include "perf/engine/schedule.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace perf::engine {
 
@@ -69,6 +70,32 @@ double Schedule::first_time_above(double threshold, double from) const {
     return std::min(b.t, t + epsilon);
   }
   return never;
+}
+
+double Schedule::time_after_area(double from, double area) const {
+  if (points_.empty()) return never;
+  for (std::size_t i = 1; i < points_.size(); ++i) {
+    const auto& a = points_[i - 1];
+    const auto& b = points_[i];
+    if (b.t <= from || b.t <= a.t) continue;
+    const double start = std::max(from, a.t);
+    const double slope = (b.v - a.v) / (b.t - a.t);
+    const double r0 = a.v + slope * (start - a.t);
+    const double length = b.t - start;
+    const double segment_area = r0 * length + slope * length * length / 2;
+    if (area <= segment_area) {
+      // r0*x + slope*x^2/2 = area, in the form that needs no division by the slope (which may be
+      // 0 or negative); the root is real because the area is within the segment's.
+      const double root = std::sqrt(std::max(0.0, r0 * r0 + 2 * slope * area));
+      const double denominator = r0 + root;
+      return denominator > 0 ? start + 2 * area / denominator : start;
+    }
+    area -= segment_area;
+    from = b.t;
+  }
+  const double last = points_.back().v;
+  if (last <= 0) return never;
+  return std::max(from, points_.back().t) + area / last;
 }
 
 }  // namespace perf::engine

@@ -91,6 +91,8 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   engine_options.timeout_s = settings.timeout_s;
   engine_options.max_connections = settings.max_connections;
   engine_options.tls = options_.tls;
+  engine_options.arrivals = options_.arrivals;
+  engine_options.arrival_seed = settings.seed;
   engine_options.default_base_url = settings.target;
   engine::LoadEngine engine(*executor_, engine_options);
   std::unique_ptr<monitor::ResourceMonitor> monitor;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "perf/api/load.hpp"
+#include "perf/engine/arrivals.hpp"
 #include "perf/exec/executor.hpp"
 #include "perf/http/target.hpp"
 #include "perf/run/stop_signal.hpp"
@@ -20,8 +21,10 @@ struct EngineOptions {
   double timeout_s = 30;
   int max_connections = 0;  // open model bound over all threads; 0: automatic
   http::TlsOptions tls;
-  std::string default_base_url;  // used when a phase names none
-  double interval_s = 1.0;       // metrics bus interval
+  std::string default_base_url;                       // used when a phase names none
+  double interval_s = 1.0;                            // metrics bus interval
+  ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model: --arrivals
+  std::uint64_t arrival_seed = 1;                     // Poisson arrivals: --seed
 };
 
 struct PhaseHooks {

@@ -22,6 +22,10 @@ class Schedule {
   double peak() const;
   // The earliest time at or after `from_s` when the value exceeds `threshold`; +inf if never.
   double first_time_above(double threshold, double from_s) const;
+  // The time t >= from_s at which the area under the schedule from from_s reaches `area`: with
+  // the schedule in requests per second, when `area` more arrivals are due. Exact for the
+  // piecewise linear stages; the last value holds after the end. +inf if the rate stays 0.
+  double time_after_area(double from_s, double area) const;
 
   static constexpr double never = std::numeric_limits<double>::infinity();
 

@@ -6,6 +6,7 @@
 
 #include "perf/api/reporter.hpp"
 #include "perf/api/test_type.hpp"
+#include "perf/engine/arrivals.hpp"
 #include "perf/http/target.hpp"
 #include "perf/plan/plan_io.hpp"
 #include "perf/run/metrics_bus.hpp"
@@ -31,6 +32,7 @@ struct RunOptions {
   std::vector<verdict::Threshold> thresholds;  // run-wide (--threshold, config file)
   RequestDecoration decoration;                // headers and credentials for every request
   http::TlsOptions tls;
+  engine::ArrivalProcess arrivals = engine::ArrivalProcess::uniform;  // open model
   std::optional<int> target_pid;  // resource monitor: the target's process
   std::string target_metrics;     // or its Prometheus metrics URL
   std::string tool;               // "perf-agent 0.1.0"
