@@ -62,7 +62,7 @@ class EnduranceTest final : public api::TestType {
     for (const auto& p : result.metrics.intervals) {
       if (p.t_s <= ramp_s + 1.0 || p.requests == 0) continue;
       const double h = p.t_s / 3600.0;
-      p95.push_back({h, p.p95_ms});
+      if (p.responses) p95.push_back({h, p.p95_ms});  // a second with no answer has no p95
       rps.push_back({h, p.rps});
       if (p.target_rss_mb >= 0) memory.push_back({h, p.target_rss_mb});
     }

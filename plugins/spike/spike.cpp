@@ -79,7 +79,7 @@ class SpikeTest final : public api::TestType {
     std::uint64_t spike_requests = 0, spike_errors = 0;
     double spike_p95 = 0;
     for (const auto& p : points) {
-      if (p.t_s <= spike_start && p.requests > 0) baseline_p95.push_back(p.p95_ms);
+      if (p.t_s <= spike_start && p.responses > 0) baseline_p95.push_back(p.p95_ms);
       if (p.t_s > spike_start && p.t_s <= spike_end + 0.5) {
         spike_requests += p.requests;
         spike_errors += p.errors;
