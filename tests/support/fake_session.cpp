@@ -40,6 +40,7 @@ api::IntervalPoint second_at(double t_s, std::uint64_t requests, double p95_ms,
   p.t_s = t_s;
   p.requests = requests;
   p.errors = errors;
+  p.responses = requests;  // the errors here are error responses: answered, with a latency
   p.rps = double(requests);
   p.errors_per_s = double(errors);
   p.p50_ms = p.p90_ms = p.p95_ms = p.p99_ms = p95_ms;

@@ -1,5 +1,5 @@
 #include "perf/http/connection.hpp"
-#include "perf/api/metrics.hpp"
+#include "response_parser.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +8,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
@@ -81,66 +81,6 @@ PreparedRequest PreparedRequest::make(const api::RequestSpec& spec, const Url& b
 }
 
 namespace {
-
-std::string status_line(int code, beast::string_view reason, int version) {
-  return "HTTP/" + std::to_string(version / 10) + "." + std::to_string(version % 10) + " " +
-         std::to_string(code) + " " + std::string(reason);
-}
-
-// Counts the response and keeps only what a Capture asks for; no allocation otherwise.
-class ResponseSink final : public beast::http::basic_parser<false> {
- public:
-  ResponseSink(Capture* capture, FailureSampling* sampling, const void* owner)
-      : capture_(capture), sampling_(sampling), owner_(owner) {}
-  int status = 0;
-  std::uint64_t body_bytes = 0;
-
- private:
-  void on_request_impl(beast::http::verb, beast::string_view, beast::string_view, int,
-                       error_code&) override {}
-  void on_response_impl(int code, beast::string_view reason, int version, error_code&) override {
-    status = code;
-    if (capture_) capture_->status_line = status_line(code, reason, version);
-    if (capture_ || !sampling_ || !sampling_->wants(code)) return;
-    // First response with this status on this thread: keep it (cold path, allocates).
-    sampling_->capturing = code;
-    sampling_->owner = owner_;
-    capture_ = &sampling_->scratch;
-    capture_->headers.clear();
-    capture_->body.clear();
-    capture_->body_cap = api::sample_body_bytes;
-    capture_->body_bytes = 0;
-    sampling_->status_line = status_line(code, reason, version);
-  }
-  void on_field_impl(beast::http::field, beast::string_view name, beast::string_view value,
-                     error_code&) override {
-    if (!capture_) return;
-    if (sampling_ && capture_ == &sampling_->scratch && !api::sample_keeps_header(name)) return;
-    capture_->headers.emplace_back(std::string(name), std::string(value));
-  }
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
-  std::size_t on_body_impl(beast::string_view body, error_code&) override {
-    consume(body);
-    return body.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-    consume(body);
-    return body.size();
-  }
-  void on_finish_impl(error_code&) override {}
-
-  void consume(beast::string_view body) {
-    body_bytes += body.size();
-    if (capture_ && capture_->body.size() < capture_->body_cap)
-      capture_->body.append(body.data(),
-                            std::min(body.size(), capture_->body_cap - capture_->body.size()));
-  }
-  Capture* capture_;
-  FailureSampling* sampling_;
-  const void* owner_;
-};
 
 std::uint32_t micros_between(Clock::time_point a, Clock::time_point b) {
   return std::uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(b - a).count());
@@ -288,32 +228,25 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     out.cause = ec;
     co_return;
   }
-  std::optional<ResponseSink> sink;  // (a parser reads one message: a new one after a 1xx)
-  const auto start_message = [&] {
-    sink.emplace(capture, sampling_, this);
-    sink->eager(true);              // parse the body as it comes, in the same call
-    sink->body_limit(boost::none);  // bodies are counted, never buffered
-    sink->header_limit(64 * 1024);
-    if (request.head) sink->skip(true);
-  };
-  start_message();
+  ResponseParser parser(capture, sampling_, this, request.head);
   // Parse what is buffered and read more until the message is complete: one read per chunk of
   // bytes, no composed operation in between.
   std::size_t consumed = 0;
   for (;;) {
     boost::system::error_code parse_ec;
-    const std::size_t used = sink->put(buffer_.data(), parse_ec);
+    const auto data = buffer_.data();
+    const std::size_t used =
+        parser.put({static_cast<const char*>(data.data()), data.size()}, parse_ec);
     buffer_.consume(used);
     consumed += used;
-    if (sink->is_done()) {
+    if (parser.is_done()) {
       // An interim response (100 Continue, 103 Early Hints) comes before the final one, even
       // unasked (RFC 9110 section 15.2): skip it. 101 ends HTTP on the connection: final.
-      if (sink->status / 100 != 1 || sink->status == 101) break;
-      if (capture) capture->headers.clear();
-      start_message();
+      if (parser.status() / 100 != 1 || parser.status() == 101) break;
+      parser.start_next_message();
       continue;
     }
-    if (parse_ec && parse_ec != beast::http::error::need_more) {
+    if (parse_ec) {
       ec = parse_ec;
       break;
     }
@@ -324,12 +257,12 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     if (ec) {
       if (ec == asio::error::eof) {
         // A body delimited by the end of the connection ends here.
-        if (sink->got_some())
-          sink->put_eof(parse_ec);
+        if (parser.got_some())
+          parser.put_eof(parse_ec);
         else
           parse_ec = beast::http::error::partial_message;  // closed after a 1xx
         ec = parse_ec;
-        if (!ec && sink->is_done()) break;
+        if (!ec && parser.is_done()) break;
         if (!ec) ec = beast::http::error::partial_message;
       }
       break;
@@ -343,13 +276,13 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     if (capture) capture->error_detail = ec.message();
     co_return;
   }
-  out.status = sink->status;
+  out.status = parser.status();
   // Requests go one at a time, so bytes after the response answer nothing that was asked: the
   // connection is out of step with the server and must not carry the next request.
-  out.keep_alive = sink->keep_alive() && buffer_.size() == 0;
-  if (capture) capture->body_bytes = sink->body_bytes;
+  out.keep_alive = parser.keep_alive() && buffer_.size() == 0;
+  if (capture) capture->body_bytes = parser.body_bytes();
   if (sampling_ && sampling_->capturing && sampling_->owner == this)
-    sampling_->scratch.body_bytes = sink->body_bytes;
+    sampling_->scratch.body_bytes = parser.body_bytes();
 }
 
 asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outcome& out,

@@ -1,0 +1,171 @@
+#include "response_parser.hpp"
+
+#include "perf/api/metrics.hpp"
+
+#include <boost/beast/http/error.hpp>
+
+#include <algorithm>
+
+namespace perf::http {
+
+namespace {
+ResponseParser& self(http_parser* p) {
+  return *static_cast<ResponseParser*>(p->data);
+}
+// Where a captured message goes: the probe's Capture, else the thread's failure sample.
+Capture* current_capture(Capture* capture, FailureSampling* sampling) {
+  return capture ? capture : &sampling->scratch;
+}
+}  // namespace
+
+const http_parser_settings ResponseParser::settings = [] {
+  http_parser_settings s;
+  http_parser_settings_init(&s);
+  s.on_message_begin = &ResponseParser::on_message_begin;
+  s.on_status = &ResponseParser::on_status;
+  s.on_header_field = &ResponseParser::on_header_field;
+  s.on_header_value = &ResponseParser::on_header_value;
+  s.on_headers_complete = &ResponseParser::on_headers_complete;
+  s.on_body = &ResponseParser::on_body;
+  s.on_message_complete = &ResponseParser::on_message_complete;
+  return s;
+}();
+
+ResponseParser::ResponseParser(Capture* capture, FailureSampling* sampling, const void* owner,
+                               bool head)
+    : capture_(capture), sampling_(sampling), owner_(owner), head_(head) {
+  http_parser_init(&parser_, HTTP_RESPONSE);
+  parser_.data = this;
+}
+
+void ResponseParser::start_next_message() {
+  // The parser itself goes on to the next message; only our per-message state starts over.
+  http_parser_pause(&parser_, 0);
+  done_ = decided_ = capturing_ = in_value_ = false;
+  prefix_seen_ = 0;
+  status_ = 0;
+  body_bytes_ = 0;
+  reason_.clear();
+  if (capture_) capture_->headers.clear();
+}
+
+std::size_t ResponseParser::put(std::string_view data, boost::system::error_code& ec) {
+  if (done_ || data.empty()) return 0;
+  // http-parser, built without its strict mode, lets a mangled version pass ("HTTX/1.1"): a
+  // response that does not start with "HTTP/" is not one.
+  static constexpr std::string_view version_prefix = "HTTP/";
+  for (std::size_t i = 0; prefix_seen_ < version_prefix.size() && i < data.size();
+       ++i, ++prefix_seen_)
+    if (data[i] != version_prefix[prefix_seen_]) {
+      ec = boost::beast::http::error::bad_version;
+      return 0;
+    }
+  const std::size_t used = http_parser_execute(&parser_, &settings, data.data(), data.size());
+  const auto error = HTTP_PARSER_ERRNO(&parser_);
+  if (error != HPE_OK && error != HPE_PAUSED) ec = boost::beast::http::error::bad_version;
+  // Paused at the end of the message, `used` counts exactly the message's bytes.
+  return used;
+}
+
+void ResponseParser::put_eof(boost::system::error_code& ec) {
+  if (done_) return;
+  http_parser_execute(&parser_, &settings, nullptr, 0);
+  if (!done_) ec = boost::beast::http::error::partial_message;
+}
+
+void ResponseParser::begin_capture_if_wanted() {
+  if (decided_) return;
+  decided_ = true;
+  status_ = int(parser_.status_code);
+  if (capture_) {
+    capturing_ = true;
+  } else if (sampling_ && sampling_->wants(status_)) {
+    // First response with this status on this thread: keep it (cold path, allocates).
+    sampling_->capturing = status_;
+    sampling_->owner = owner_;
+    auto& scratch = sampling_->scratch;
+    scratch.headers.clear();
+    scratch.body.clear();
+    scratch.body_cap = api::sample_body_bytes;
+    scratch.body_bytes = 0;
+    capturing_ = true;
+  }
+}
+
+int ResponseParser::on_message_begin(http_parser* p) {
+  self(p).started_ = true;
+  return 0;
+}
+
+int ResponseParser::on_status(http_parser* p, const char* at, std::size_t length) {
+  auto& r = self(p);
+  r.begin_capture_if_wanted();
+  if (r.capturing_) r.reason_.append(at, length);
+  return 0;
+}
+
+void ResponseParser::finish_header() {
+  if (!capturing_ || field_.empty()) return;
+  Capture* capture = current_capture(capture_, sampling_);
+  if (capture_ || api::sample_keeps_header(field_)) capture->headers.emplace_back(field_, value_);
+  field_.clear();
+  value_.clear();
+}
+
+int ResponseParser::on_header_field(http_parser* p, const char* at, std::size_t length) {
+  auto& r = self(p);
+  r.begin_capture_if_wanted();
+  if (!r.capturing_) return 0;
+  if (r.in_value_) r.finish_header();  // a new field: the previous header is complete
+  r.in_value_ = false;
+  r.field_.append(at, length);
+  return 0;
+}
+
+int ResponseParser::on_header_value(http_parser* p, const char* at, std::size_t length) {
+  auto& r = self(p);
+  if (!r.capturing_) return 0;
+  r.in_value_ = true;
+  r.value_.append(at, length);
+  return 0;
+}
+
+int ResponseParser::on_headers_complete(http_parser* p) {
+  auto& r = self(p);
+  r.begin_capture_if_wanted();
+  r.finish_header();
+  if (r.capturing_) {
+    const std::string line = "HTTP/" + std::to_string(p->http_major) + "." +
+                             std::to_string(p->http_minor) + " " + std::to_string(r.status_) +
+                             " " + r.reason_;
+    if (r.capture_)
+      r.capture_->status_line = line;
+    else
+      r.sampling_->status_line = line;
+  }
+  // 1 tells http-parser that this response has no body (the answer to a HEAD).
+  return r.head_ ? 1 : 0;
+}
+
+int ResponseParser::on_body(http_parser* p, const char* at, std::size_t length) {
+  auto& r = self(p);
+  r.body_bytes_ += length;
+  if (!r.capturing_) return 0;
+  Capture* capture = current_capture(r.capture_, r.sampling_);
+  if (capture->body.size() < capture->body_cap)
+    capture->body.append(at, std::min(length, capture->body_cap - capture->body.size()));
+  return 0;
+}
+
+int ResponseParser::on_message_complete(http_parser* p) {
+  auto& r = self(p);
+  r.begin_capture_if_wanted();
+  r.finish_header();  // the last trailer of a chunked body
+  r.done_ = true;
+  r.keep_alive_ = http_should_keep_alive(p) != 0;
+  // Stop here: bytes after the message are not part of it (the caller decides what they mean).
+  http_parser_pause(p, 1);
+  return 0;
+}
+
+}  // namespace perf::http
