@@ -138,6 +138,8 @@ int run_command(const CommandLine& cl) {
     plan.skipped.push_back({"", "", "", "warning: " + w});  // and in the report's plan notes
   }
   options.tls = {cl.insecure, cl.ca_file};
+  options.http2 = cl.http2;
+  options.streams = cl.streams;
   options.target_pid = cl.target_pid;
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;

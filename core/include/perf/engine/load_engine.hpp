@@ -22,6 +22,12 @@ struct EngineOptions {
   http::TlsOptions tls;
   std::string default_base_url;  // used when a phase names none
   double interval_s = 1.0;       // metrics bus interval
+  // --http2: HTTP/2 instead of HTTP/1.1, h2c with prior knowledge for http:// and h2 chosen by
+  // ALPN for https://. Each connection carries up to `streams` requests at once (--streams):
+  // the closed model puts that many users on one connection, the open model fills a
+  // connection's streams before it opens another.
+  bool http2 = false;
+  int streams = 1;
 };
 
 struct PhaseHooks {

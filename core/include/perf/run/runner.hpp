@@ -31,6 +31,8 @@ struct RunOptions {
   std::vector<verdict::Threshold> thresholds;  // run-wide (--threshold, config file)
   RequestDecoration decoration;                // headers and credentials for every request
   http::TlsOptions tls;
+  bool http2 = false;  // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
+  int streams = 1;     // concurrent streams per HTTP/2 connection
   std::optional<int> target_pid;  // resource monitor: the target's process
   std::string target_metrics;     // or its Prometheus metrics URL
   std::string tool;               // "perf-agent 0.1.0"
