@@ -211,7 +211,10 @@ BOOST_AUTO_TEST_CASE(the_open_model_fills_streams_within_the_connection_bound) {
                 {"--rate", "200", "--duration", "1", "--streams", "5", "--max-connections", "2"}));
   BOOST_TEST(r.exit_code == 0, r.err);
   const auto m = metrics_of(report);
-  BOOST_TEST(m.at("total_requests").as_int64() + m.at("dropped_iterations").as_int64() == 200);
+  // 200 arrivals (one more or less: how the arrival times round at the end of the second).
+  const auto arrivals = m.at("total_requests").as_int64() + m.at("dropped_iterations").as_int64();
+  BOOST_TEST(arrivals >= 199);
+  BOOST_TEST(arrivals <= 201);
   BOOST_TEST(m.at("failed_requests").as_int64() == 0);
   const auto log = nginx.stop("/hello");
   BOOST_TEST(log.size() == std::size_t(m.at("total_requests").as_int64()));

@@ -271,9 +271,14 @@ class Worker {
       ++recorder.dropped;  // every connection is busy: the arrival cannot start
       return;
     }
+    start_request(*connection, intended, in_flight);
+  }
+
+  template <class Link>
+  void start_request(Link& connection, Clock::time_point intended, WaitGroup& in_flight) {
     in_flight.add();
     active += 1;
-    asio::co_spawn(context_, open_request(*connection, intended),
+    asio::co_spawn(context_, open_request(connection, intended),
                    [this, &in_flight](std::exception_ptr) {
                      active -= 1;
                      in_flight.done();
@@ -296,13 +301,7 @@ class Worker {
     }
     connection->claim();
     if (!connection->has_free_slot()) h2_free_.pop_back();
-    in_flight.add();
-    active += 1;
-    asio::co_spawn(context_, open_request(*connection, intended),
-                   [this, &in_flight](std::exception_ptr) {
-                     active -= 1;
-                     in_flight.done();
-                   });
+    start_request(*connection, intended, in_flight);
   }
 
   template <class Link>

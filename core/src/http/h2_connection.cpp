@@ -8,7 +8,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -353,17 +352,7 @@ void H2Link::sweep(Clock::time_point now) {
 ErrorKind H2Link::classify(const error_code& ec, bool connecting) const {
   if (aborted_) return ErrorKind::aborted;
   if (timed_out_) return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
-  if (ec == asio::error::connection_refused) return ErrorKind::connect_refused;
-  if (ec == asio::error::timed_out)
-    return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
-  if (ec.category() == asio::error::get_netdb_category() ||
-      ec.category() == asio::error::get_addrinfo_category())
-    return ErrorKind::dns;
-  if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
-    return ErrorKind::tls;
-  if (connecting && (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable))
-    return ErrorKind::connect_refused;
-  return ErrorKind::reset;
+  return classify_socket_error(ec, connecting);
 }
 
 asio::awaitable<bool> H2Link::connect() {
