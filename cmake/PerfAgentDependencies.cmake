@@ -1,4 +1,4 @@
-# Third-party libraries: Debian bookworm's Boost 1.81, OpenSSL, yaml-cpp.
+# Third-party libraries: Debian bookworm's Boost 1.81, OpenSSL, yaml-cpp, nghttp2.
 find_package(Boost 1.81 REQUIRED COMPONENTS json program_options url)
 find_package(OpenSSL REQUIRED)
 find_package(yaml-cpp REQUIRED)
@@ -6,3 +6,6 @@ find_package(Threads REQUIRED)
 # libcsv (Debian libcsv-dev): RFC 4180 CSV for --data files.
 find_library(PERF_AGENT_CSV_LIBRARY csv REQUIRED)
 find_path(PERF_AGENT_CSV_INCLUDE_DIR csv.h REQUIRED)
+# libnghttp2 (Debian libnghttp2-dev): HTTP/2 framing and HPACK for --http2, what h2load uses.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)

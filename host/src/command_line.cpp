@@ -93,7 +93,11 @@ po::options_description load_options() {
       "target-metrics", po::value<std::string>(),
       "watch the target through its Prometheus metrics URL")(
       "insecure,k", "do not verify TLS certificates")("ca-file", po::value<std::string>(),
-                                                      "PEM file of CA certificates to trust");
+                                                      "PEM file of CA certificates to trust")(
+      "http2", "load over HTTP/2: h2c with prior knowledge for http://, h2 (ALPN) for https://")(
+      "streams", po::value<std::string>(),
+      "with --http2: concurrent streams per connection (1, as h2load's -m): users per "
+      "connection, or requests in flight per connection with --rate");
   return o;
 }
 
@@ -261,6 +265,21 @@ CommandLine parse_command_line(int argc, char** argv) {
       throw UserError("--arrivals: expected uniform or poisson, got '" + cl.arrivals + "'");
   }
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
+  cl.http2 = vm.count("http2") > 0;
+  if (vm.count("streams")) {
+    const auto text = vm["streams"].as<std::string>();
+    std::size_t used = 0;
+    int n = 0;
+    try {
+      n = std::stoi(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || n < 1 || n > 10000)
+      throw UserError("--streams '" + text + "': expected a whole number from 1 to 10000");
+    if (!cl.http2) throw UserError("--streams: HTTP/2 only; give --http2 too");
+    cl.streams = n;
+  }
   cl.inputs = list<std::string>(vm, "input");
 
   // Settings flags, by setting key, with the flag's name for messages.

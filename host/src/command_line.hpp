@@ -43,6 +43,8 @@ struct CommandLine {
   bool insecure = false;
   std::string arrivals = "uniform";  // open model: uniform or poisson
   std::string ca_file;
+  bool http2 = false;               // --http2
+  int streams = 1;                  // --streams: concurrent streams per HTTP/2 connection
   std::vector<std::string> inputs;  // merge: result files
   settings::SettingsInput settings_input;
 };

@@ -140,6 +140,8 @@ int run_command(const CommandLine& cl) {
   options.tls = {cl.insecure, cl.ca_file};
   options.arrivals =
       cl.arrivals == "poisson" ? engine::ArrivalProcess::poisson : engine::ArrivalProcess::uniform;
+  options.http2 = cl.http2;
+  options.streams = cl.streams;
   options.target_pid = cl.target_pid;
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;

@@ -31,13 +31,14 @@ int free_port() {
 }
 
 Nginx::Nginx(const std::string& server_body, const std::string& http_extra, bool tls,
-             const std::string& events)
+             const std::string& events, const std::string& listen_options)
     : tls_(tls) {
   static int counter = 0;
   dir_ = temp_dir() + "/nginx" + std::to_string(++counter);
   std::filesystem::create_directories(dir_ + "/logs");
   port_ = free_port();
-  std::string listen = "listen 127.0.0.1:" + std::to_string(port_) + (tls ? " ssl" : "") + ";";
+  std::string listen = "listen 127.0.0.1:" + std::to_string(port_) + (tls ? " ssl" : "") +
+                       (listen_options.empty() ? "" : " " + listen_options) + ";";
   if (tls) {
     certificate_ = dir_ + "/cert.pem";
     const auto made = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",

@@ -10,11 +10,12 @@ int free_port();
 
 class Nginx {
  public:
-  // `server_body` goes inside `server { listen 127.0.0.1:PORT[ ssl]; ... }`; `http_extra` into
-  // the http block (limit_req_zone, upstreams, ...); `events` into the events block. "@DIR@" in
-  // either stands for its folder (html/ inside it is the root).
+  // `server_body` goes inside `server { listen 127.0.0.1:PORT[ ssl][ LISTEN]; ... }`;
+  // `http_extra` into the http block (limit_req_zone, upstreams, ...); `events` into the events
+  // block; `listen` after the address (`http2`). "@DIR@" in either stands for its folder (html/
+  // inside it is the root).
   Nginx(const std::string& server_body, const std::string& http_extra = "", bool tls = false,
-        const std::string& events = "worker_connections 1024;");
+        const std::string& events = "worker_connections 1024;", const std::string& listen = "");
   ~Nginx();
   Nginx(const Nginx&) = delete;
   Nginx& operator=(const Nginx&) = delete;

@@ -5,6 +5,7 @@
 #include "perf/engine/schedule.hpp"
 #include "perf/engine/wait_group.hpp"
 #include "perf/http/connection.hpp"
+#include "perf/http/h2_connection.hpp"
 #include "perf/monitor/process_stats.hpp"
 #include "perf/util/user_error.hpp"
 
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <type_traits>
 
 namespace perf::engine {
 
@@ -46,6 +48,8 @@ struct PhaseRun {
   api::Phase phase;
   std::shared_ptr<const http::Target> target;
   std::vector<http::PreparedRequest> requests;
+  std::vector<http::H2Request> h2_requests;  // the same requests in HTTP/2 form (--http2)
+  std::uint32_t streams = 0;                 // streams per HTTP/2 connection; 0: HTTP/1.1
   Schedule schedule;
   ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model
   std::uint64_t arrival_seed = 1;
@@ -92,6 +96,7 @@ class Worker {
     sweeper_timer_.cancel();
     co_await sweeper.wait();
     for (auto& c : connections_) c->close();
+    for (auto& c : h2_connections_) c->close();
   }
 
   asio::io_context& context() { return context_; }
@@ -102,6 +107,8 @@ class Worker {
     for (auto* timer : timers_) timer->cancel();
     sweeper_timer_.cancel();
     for (auto& c : connections_)
+      if (c->busy()) c->abort(false);
+    for (auto& c : h2_connections_)
       if (c->busy()) c->abort(false);
   }
 
@@ -123,6 +130,7 @@ class Worker {
       const auto now = Clock::now();
       for (auto& c : connections_)
         if (c->busy() && (interrupted || now > c->deadline())) c->abort(!interrupted);
+      for (auto& c : h2_connections_) interrupted ? c->abort(false) : c->sweep(now);
     }
   }
 
@@ -132,6 +140,25 @@ class Worker {
     connections_.back()->sample_failures(&recorder.sampling);
     return *connections_.back();
   }
+
+  http::H2Connection& new_h2_connection() {
+    h2_connections_.push_back(
+        std::make_unique<http::H2Connection>(context_.get_executor(), run_.target, run_.streams));
+    h2_connections_.back()->sample_failures(&recorder.sampling);
+    return *h2_connections_.back();
+  }
+
+  // Closed model over HTTP/2: this thread's users share connections, `streams` users each.
+  http::H2Connection& h2_connection_of(int user) {
+    const std::size_t k = std::size_t(user) / workers_ / run_.streams;
+    while (h2_connections_.size() <= k) new_h2_connection();
+    return *h2_connections_[k];
+  }
+
+  // What keep_alive = false does after each request: HTTP/1.1 closes the connection, HTTP/2
+  // lets the connection's streams finish and opens a new one for the next request.
+  static void end_reuse(http::Connection& connection) { connection.close(); }
+  static void end_reuse(http::H2Connection& connection) { connection.retire(); }
 
   // Sleeps until `when`; a stop request cancels the timer (wake_for_stop).
   asio::awaitable<void> sleep_until(asio::steady_timer& timer, Clock::time_point when) {
@@ -146,13 +173,18 @@ class Worker {
     WaitGroup users(context_.get_executor());
     for (int user = int(index_); user < peak; user += int(workers_)) {
       users.add();
-      asio::co_spawn(context_, virtual_user(user, new_connection()),
-                     [&users](std::exception_ptr) { users.done(); });
+      const auto done = [&users](std::exception_ptr) { users.done(); };
+      if (run_.streams > 0)
+        asio::co_spawn(context_, virtual_user(user, h2_connection_of(user)), done);
+      else
+        asio::co_spawn(context_, virtual_user(user, new_connection()), done);
     }
     co_await users.wait();
   }
 
-  asio::awaitable<void> virtual_user(int user, http::Connection& connection) {
+  // One user's loop, compiled once per connection type: the HTTP/1.1 path has no dispatch.
+  template <class Link>
+  asio::awaitable<void> virtual_user(int user, Link& connection) {
     asio::steady_timer timer(context_);
     TimerRegistration registered(timers_, timer);
     const auto& phase = run_.phase;
@@ -174,13 +206,17 @@ class Worker {
       if (!counted_active) active += 1, counted_active = true;
       if (phase.iterations > 0 && run_.iterations_left.fetch_sub(1) <= 0) break;
       const auto& request = run_.requests[next];
+      if constexpr (std::is_same_v<Link, http::Connection>) {
+        connection.set_deadline(now + run_.timeout);
+        co_await connection.exchange(request, outcome);
+      } else {
+        co_await connection.exchange(run_.h2_requests[next], outcome, now + run_.timeout);
+      }
       next = (next + 1) % run_.requests.size();
-      connection.set_deadline(now + run_.timeout);
-      co_await connection.exchange(request, outcome);
       const auto done = Clock::now();
       recorder.record(outcome, micros(done - now));
-      recorder.sample(connection, outcome, request, run_.timeout);
-      if (!phase.keep_alive) connection.close();
+      recorder.sample(&connection, outcome, request, run_.timeout);
+      if (!phase.keep_alive) end_reuse(connection);
       if (phase.think_time_s > 0) {
         co_await sleep_until(timer, std::min(done + seconds(phase.think_time_s), run_.end));
       } else if (outcome.error != http::ErrorKind::none && outcome.bytes_in == 0 &&
@@ -220,6 +256,7 @@ class Worker {
   }
 
   void launch(Clock::time_point intended, WaitGroup& in_flight) {
+    if (run_.streams > 0) return launch_h2(intended, in_flight);
     http::Connection* connection = nullptr;
     if (!idle_.empty()) {
       connection = idle_.back();
@@ -230,26 +267,61 @@ class Worker {
       ++recorder.dropped;  // every connection is busy: the arrival cannot start
       return;
     }
+    start_request(*connection, intended, in_flight);
+  }
+
+  template <class Link>
+  void start_request(Link& connection, Clock::time_point intended, WaitGroup& in_flight) {
     in_flight.add();
     active += 1;
-    asio::co_spawn(context_, open_request(*connection, intended),
+    asio::co_spawn(context_, open_request(connection, intended),
                    [this, &in_flight](std::exception_ptr) {
                      active -= 1;
                      in_flight.done();
                    });
   }
 
-  asio::awaitable<void> open_request(http::Connection& connection, Clock::time_point intended) {
-    const auto& request = run_.requests[next_request_];
+  // HTTP/2: the arrival takes a stream on the connection freed last that has one, else opens a
+  // connection under the bound, else is dropped. h2_free_ holds each connection with a free
+  // stream once.
+  void launch_h2(Clock::time_point intended, WaitGroup& in_flight) {
+    http::H2Connection* connection = nullptr;
+    if (!h2_free_.empty()) {
+      connection = h2_free_.back();
+    } else if (h2_connections_.size() < max_connections_) {
+      connection = &new_h2_connection();
+      h2_free_.push_back(connection);
+    } else {
+      ++recorder.dropped;  // every stream of every connection is busy
+      return;
+    }
+    connection->claim();
+    if (!connection->has_free_slot()) h2_free_.pop_back();
+    start_request(*connection, intended, in_flight);
+  }
+
+  template <class Link>
+  asio::awaitable<void> open_request(Link& connection, Clock::time_point intended) {
+    const std::size_t index = next_request_;
+    const auto& request = run_.requests[index];
     next_request_ = (next_request_ + 1) % run_.requests.size();
     http::Outcome outcome;
-    connection.set_deadline(Clock::now() + run_.timeout);
-    co_await connection.exchange(request, outcome);
+    if constexpr (std::is_same_v<Link, http::Connection>) {
+      connection.set_deadline(Clock::now() + run_.timeout);
+      co_await connection.exchange(request, outcome);
+    } else {
+      co_await connection.exchange(run_.h2_requests[index], outcome, Clock::now() + run_.timeout);
+    }
     // Latency from the intended start: time spent waiting behind a stalled server counts.
     recorder.record(outcome, micros(Clock::now() - intended));
-    recorder.sample(connection, outcome, request, run_.timeout);
-    if (!run_.phase.keep_alive) connection.close();
-    idle_.push_back(&connection);
+    recorder.sample(&connection, outcome, request, run_.timeout);
+    if (!run_.phase.keep_alive) end_reuse(connection);
+    if constexpr (std::is_same_v<Link, http::Connection>) {
+      idle_.push_back(&connection);
+    } else {
+      if (!connection.has_free_slot()) h2_free_.push_back(&connection);
+      connection.release();
+    }
   }
 
   PhaseRun& run_;
@@ -258,6 +330,8 @@ class Worker {
   std::size_t workers_;
   std::vector<std::unique_ptr<http::Connection>> connections_;
   std::vector<http::Connection*> idle_;
+  std::vector<std::unique_ptr<http::H2Connection>> h2_connections_;  // --http2
+  std::vector<http::H2Connection*> h2_free_;  // open model: connections with a free stream
   // The timer of every user and arrival loop of this thread, registered once for its lifetime
   // (not per sleep: that would cost the think-time path a search per request).
   std::vector<asio::steady_timer*> timers_;
@@ -371,15 +445,23 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   run->target = http::Target::make(base, options_.tls);
   for (const auto& r : phase.requests)
     run->requests.push_back(http::PreparedRequest::make(r, run->target->url, phase.keep_alive));
+  if (options_.http2) {
+    run->streams = std::uint32_t(std::max(1, options_.streams));
+    for (const auto& r : phase.requests)
+      run->h2_requests.push_back(http::H2Request::make(r, run->target->url));
+  }
   run->timeout = seconds(phase.timeout_s > 0 ? phase.timeout_s : options_.timeout_s);
   run->schedule = Schedule::of(phase);
   run->arrivals = options_.arrivals;
   run->arrival_seed = options_.arrival_seed;
   if (phase.model == api::LoadModel::open && phase.max_connections <= 0) {
     // Enough connections to absorb one second of stall at the peak rate.
-    phase.max_connections = options_.max_connections > 0
-                                ? options_.max_connections
-                                : int(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0));
+    // Over HTTP/2, as many connections as hold that many streams.
+    const double streams = run->streams > 0 ? double(run->streams) : 1.0;
+    phase.max_connections =
+        options_.max_connections > 0
+            ? options_.max_connections
+            : int(std::ceil(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0) / streams));
   }
   run->planned_s = run->schedule.duration_s();
   run->iterations_left = std::int64_t(phase.iterations);

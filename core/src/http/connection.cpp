@@ -115,9 +115,7 @@ void Connection::abort(bool timed_out) {
   close();
 }
 
-ErrorKind Connection::classify(const error_code& ec, bool connecting) const {
-  if (aborted_) return ErrorKind::aborted;
-  if (timed_out_) return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
+ErrorKind classify_socket_error(const error_code& ec, bool connecting) {
   if (ec == asio::error::connection_refused) return ErrorKind::connect_refused;
   if (ec == asio::error::timed_out)
     return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
@@ -126,13 +124,19 @@ ErrorKind Connection::classify(const error_code& ec, bool connecting) const {
     return ErrorKind::dns;
   if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
     return ErrorKind::tls;
+  if (connecting && (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable))
+    return ErrorKind::connect_refused;
+  return ErrorKind::reset;
+}
+
+ErrorKind Connection::classify(const error_code& ec, bool connecting) const {
+  if (aborted_) return ErrorKind::aborted;
+  if (timed_out_) return connecting ? ErrorKind::connect_timeout : ErrorKind::request_timeout;
   if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message)
     return ErrorKind::reset;
   if (ec.category() == beast::http::make_error_code(beast::http::error::bad_version).category())
     return ErrorKind::protocol;
-  if (connecting && (ec == asio::error::host_unreachable || ec == asio::error::network_unreachable))
-    return ErrorKind::connect_refused;
-  return ErrorKind::reset;
+  return classify_socket_error(ec, connecting);
 }
 
 asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {

@@ -2,6 +2,7 @@
 
 #include "perf/engine/load_engine.hpp"
 #include "perf/exec/executor.hpp"
+#include "perf/http/h2_connection.hpp"
 #include "perf/http/url.hpp"
 #include "perf/monitor/resource_monitor.hpp"
 #include "perf/run/case_session.hpp"
@@ -9,6 +10,8 @@
 #include "perf/verdict/run_thresholds.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <sys/resource.h>
@@ -31,6 +34,40 @@ bool cannot_connect(const api::Exchange& e) {
   return e.error == api::error_kind::connect_refused ||
          e.error == api::error_kind::connect_timeout || e.error == api::error_kind::dns ||
          e.error == api::error_kind::tls;
+}
+
+// The pre-flight over HTTP/2 when the load will be HTTP/2: a server that speaks only h2 (gRPC
+// servers insist on ALPN "h2") must not be judged by an HTTP/1.1 request.
+asio::awaitable<api::Exchange> preflight_h2(asio::io_context& context, const std::string& base_url,
+                                            api::RequestSpec request, const RunOptions& options,
+                                            double timeout_s, StopSignal& stop) {
+  const auto target = http::Target::make(base_url, options.tls);
+  options.decoration.apply(request);
+  const auto prepared = http::H2Request::make(request, target->url);
+  http::H2Connection connection(context.get_executor(), target, 1);
+  const auto deadline = http::Clock::now() + std::chrono::duration_cast<http::Clock::duration>(
+                                                 std::chrono::duration<double>(timeout_s));
+  auto alive = std::make_shared<bool>(true);
+  asio::steady_timer guard(context, deadline);
+  guard.async_wait([c = &connection, alive](boost::system::error_code ec) {
+    if (!ec && *alive) c->sweep(http::Clock::now());
+  });
+  StopCallback wake(&stop, [&context, alive, c = &connection] {
+    asio::post(context, [alive, c] {
+      if (*alive) c->abort(false);
+    });
+  });
+  http::Outcome outcome;
+  co_await connection.exchange(prepared, outcome, deadline);
+  *alive = false;
+  guard.cancel();
+  api::Exchange exchange;
+  exchange.status = outcome.status;
+  if (outcome.error != http::ErrorKind::none) {
+    exchange.error = std::string(http::to_string(outcome.error));
+    exchange.error_detail = outcome.cause ? outcome.cause.message() : "";
+  }
+  co_return exchange;
 }
 
 }  // namespace
@@ -93,6 +130,8 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   engine_options.tls = options_.tls;
   engine_options.arrivals = options_.arrivals;
   engine_options.arrival_seed = settings.seed;
+  engine_options.http2 = options_.http2;
+  engine_options.streams = options_.streams;
   engine_options.default_base_url = settings.target;
   engine::LoadEngine engine(*executor_, engine_options);
   std::unique_ptr<monitor::ResourceMonitor> monitor;
@@ -136,7 +175,12 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
       api::ProbeOptions probe;
       probe.timeout_s = std::min(settings.timeout_s, 10.0);
       probe.capture_body_bytes = 0;
-      const auto exchange = co_await session.send(c.requests.front(), probe);
+      api::Exchange exchange;
+      if (options_.http2)
+        exchange = co_await preflight_h2(control(), c.base_url, c.requests.front(), options_,
+                                         probe.timeout_s, stop_);
+      else
+        exchange = co_await session.send(c.requests.front(), probe);
       if (cannot_connect(exchange)) {
         unreachable =
             Unreachable{c.base_url + " is unreachable (" + exchange.error +

@@ -25,6 +25,12 @@ struct EngineOptions {
   double interval_s = 1.0;                            // metrics bus interval
   ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model: --arrivals
   std::uint64_t arrival_seed = 1;                     // Poisson arrivals: --seed
+  // --http2: HTTP/2 instead of HTTP/1.1, h2c with prior knowledge for http:// and h2 chosen by
+  // ALPN for https://. Each connection carries up to `streams` requests at once (--streams):
+  // the closed model puts that many users on one connection, the open model fills a
+  // connection's streams before it opens another.
+  bool http2 = false;
+  int streams = 1;
 };
 
 struct PhaseHooks {

@@ -64,14 +64,15 @@ struct Recorder {
     ++timing.requests;
   }
 
-  // After an exchange: keeps the outcome as a sample when it is the first of its status or error
-  // kind (the parser captured a new status into `sampling`). Cheap unless it keeps one.
-  void sample(const http::Connection& connection, const http::Outcome& outcome,
+  // After an exchange on `connection` (an http::Connection or http::H2Connection): keeps the
+  // outcome as a sample when it is the first of its status or error kind (the parser captured a
+  // new status into `sampling`). Cheap unless it keeps one.
+  void sample(const void* connection, const http::Outcome& outcome,
               const http::PreparedRequest& request, http::Clock::duration timeout) {
     const bool new_error = outcome.error != http::ErrorKind::none &&
                            outcome.error != http::ErrorKind::aborted &&
                            !error_sampled[std::size_t(outcome.error)];
-    const bool captured = sampling.capturing && sampling.owner == &connection;
+    const bool captured = sampling.capturing && sampling.owner == connection;
     if (new_error || captured) keep_sample(outcome, request, timeout, captured);
   }
 

@@ -38,6 +38,9 @@ enum class ErrorKind : std::uint8_t {
 };
 inline constexpr std::size_t error_kind_count = 9;
 std::string_view to_string(ErrorKind kind);
+// The kind of a socket, resolver or TLS error (refused, unreachable, DNS, TLS, reset), for every
+// client connection; `connecting`: it happened while connecting.
+ErrorKind classify_socket_error(const boost::system::error_code& ec, bool connecting);
 
 // A request serialized once: the bytes on the wire and what the parser must know about it.
 struct PreparedRequest {

@@ -33,6 +33,8 @@ struct RunOptions {
   RequestDecoration decoration;                // headers and credentials for every request
   http::TlsOptions tls;
   engine::ArrivalProcess arrivals = engine::ArrivalProcess::uniform;  // open model
+  bool http2 = false;  // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
+  int streams = 1;     // concurrent streams per HTTP/2 connection
   std::optional<int> target_pid;  // resource monitor: the target's process
   std::string target_metrics;     // or its Prometheus metrics URL
   std::string tool;               // "perf-agent 0.1.0"
