@@ -36,7 +36,11 @@ if ! command -v npm >/dev/null 2>&1; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
 fixture=tests/fixtures/json-server
-if [ ! -x "$fixture/node_modules/.bin/json-server" ] || [ "$fixture/package-lock.json" -nt "$fixture/node_modules" ]; then
+# A node_modules that is a link (a git worktree borrowing another checkout's) is left alone:
+# `npm ci` would empty the folder it points to.
+if [ -L "$fixture/node_modules" ]; then
+  :
+elif [ ! -x "$fixture/node_modules/.bin/json-server" ] || [ "$fixture/package-lock.json" -nt "$fixture/node_modules" ]; then
   echo "setup: installing json-server (npm ci)"
   (cd "$fixture" && npm ci --no-audit --no-fund --silent)
 fi
