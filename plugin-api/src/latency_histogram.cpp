@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 #include <stdexcept>
+#include <utility>
 
 namespace perf::metrics {
 
@@ -19,10 +21,68 @@ std::size_t LatencyHistogram::counts_length() noexcept {
   return std::size_t(buckets + 1) * sub_bucket_half_count;
 }
 
-LatencyHistogram::LatencyHistogram() : counts_(counts_length(), 0) {}
+std::unique_ptr<std::uint64_t[], LatencyHistogram::Free> LatencyHistogram::zeroed_counts() {
+  auto* p = static_cast<std::uint64_t*>(std::calloc(length(), sizeof(std::uint64_t)));
+  if (!p) throw std::bad_alloc();
+  return std::unique_ptr<std::uint64_t[], Free>(p);
+}
+
+LatencyHistogram::LatencyHistogram() : counts_(zeroed_counts()) {}
+
+LatencyHistogram::LatencyHistogram(const LatencyHistogram& other) : counts_(zeroed_counts()) {
+  copy_counts_from(other);
+}
+
+LatencyHistogram& LatencyHistogram::operator=(const LatencyHistogram& other) {
+  if (this != &other) {
+    reset();
+    copy_counts_from(other);
+  }
+  return *this;
+}
+
+LatencyHistogram::LatencyHistogram(LatencyHistogram&& other)
+    : counts_(std::exchange(other.counts_, zeroed_counts())),
+      total_count_(std::exchange(other.total_count_, 0)),
+      sum_us_(std::exchange(other.sum_us_, 0)),
+      min_us_(std::exchange(other.min_us_, UINT64_MAX)),
+      max_us_(std::exchange(other.max_us_, 0)),
+      saturated_(std::exchange(other.saturated_, 0)) {}
+
+LatencyHistogram& LatencyHistogram::operator=(LatencyHistogram&& other) {
+  if (this != &other) {
+    std::swap(counts_, other.counts_);
+    std::swap(total_count_, other.total_count_);
+    std::swap(sum_us_, other.sum_us_);
+    std::swap(min_us_, other.min_us_);
+    std::swap(max_us_, other.max_us_);
+    std::swap(saturated_, other.saturated_);
+    other.reset();
+  }
+  return *this;
+}
+
+void LatencyHistogram::copy_counts_from(const LatencyHistogram& other) noexcept {
+  if (other.total_count_)
+    std::copy(other.counts_.get() + other.first_index(),
+              other.counts_.get() + other.last_index() + 1, counts_.get() + other.first_index());
+  total_count_ = other.total_count_;
+  sum_us_ = other.sum_us_;
+  min_us_ = other.min_us_;
+  max_us_ = other.max_us_;
+  saturated_ = other.saturated_;
+}
+
+bool LatencyHistogram::operator==(const LatencyHistogram& other) const {
+  return total_count_ == other.total_count_ && sum_us_ == other.sum_us_ &&
+         min_us_ == other.min_us_ && max_us_ == other.max_us_ && saturated_ == other.saturated_ &&
+         std::equal(counts_.get(), counts_.get() + length(), other.counts_.get());
+}
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (other.total_count_)
+    for (std::size_t i = other.first_index(), last = other.last_index(); i <= last; ++i)
+      counts_[i] += other.counts_[i];
   total_count_ += other.total_count_;
   sum_us_ += other.sum_us_;
   saturated_ += other.saturated_;
@@ -31,7 +91,7 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 }
 
 void LatencyHistogram::reset() {
-  std::fill(counts_.begin(), counts_.end(), 0);
+  if (total_count_) std::fill(counts_.get() + first_index(), counts_.get() + last_index() + 1, 0);
   total_count_ = sum_us_ = saturated_ = max_us_ = 0;
   min_us_ = UINT64_MAX;
 }
@@ -54,7 +114,7 @@ std::uint64_t LatencyHistogram::value_at_percentile(double percentile) const {
   auto wanted = std::uint64_t(std::llround(percentile / 100.0 * double(total_count_)));
   wanted = std::max<std::uint64_t>(wanted, 1);
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  for (std::size_t i = first_index(), last = last_index(); i <= last; ++i) {
     seen += counts_[i];
     if (seen >= wanted) return std::min(highest_equivalent_value(i), max_us_);
   }
@@ -63,7 +123,8 @@ std::uint64_t LatencyHistogram::value_at_percentile(double percentile) const {
 
 boost::json::value LatencyHistogram::to_json() const {
   boost::json::array sparse;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  for (std::size_t i = total_count_ ? first_index() : 1, last = last_index();
+       total_count_ && i <= last; ++i) {
     if (counts_[i] == 0) continue;
     sparse.emplace_back(i);
     sparse.emplace_back(counts_[i]);
@@ -97,7 +158,7 @@ LatencyHistogram LatencyHistogram::from_json(const boost::json::value& encoded) 
   const auto& a = counts->as_array();
   for (std::size_t i = 0; i < a.size(); i += 2) {
     auto index = boost::json::value_to<std::uint64_t>(a[i]);
-    if (index >= h.counts_.size()) throw std::invalid_argument("histogram: index out of range");
+    if (index >= length()) throw std::invalid_argument("histogram: index out of range");
     h.counts_[index] += boost::json::value_to<std::uint64_t>(a[i + 1]);
   }
   h.total_count_ = number("count");
@@ -105,6 +166,14 @@ LatencyHistogram LatencyHistogram::from_json(const boost::json::value& encoded) 
   h.saturated_ = number("saturated");
   h.max_us_ = number("max_us");
   h.min_us_ = h.total_count_ ? number("min_us") : UINT64_MAX;
+  // Merge, reset and copies work between the indexes of min and max: counts outside them would
+  // be lost silently, so such an encoding is refused.
+  for (std::size_t i = 0; i < a.size(); i += 2) {
+    const auto index = boost::json::value_to<std::uint64_t>(a[i]);
+    if (!h.total_count_ || h.max_us_ > highest_us || index < h.first_index() ||
+        index > h.last_index())
+      throw std::invalid_argument("histogram: a count outside min_us..max_us");
+  }
   return h;
 }
 

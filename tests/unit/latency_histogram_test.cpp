@@ -100,4 +100,30 @@ BOOST_AUTO_TEST_CASE(memory_is_constant_whatever_is_recorded) {
   BOOST_TEST(before < 300u * 1024u);
 }
 
+BOOST_AUTO_TEST_CASE(copies_and_moves_keep_every_count_and_leave_a_usable_source) {
+  LatencyHistogram h;
+  for (std::uint64_t v : {3u, 250u, 9'000u, 1'200'000u}) h.record(v);
+  LatencyHistogram copy(h);
+  BOOST_TEST((copy == h));
+  LatencyHistogram moved(std::move(copy));
+  BOOST_TEST((moved == h));
+  BOOST_TEST(copy.count() == 0u);  // NOLINT: moved-from is empty and usable
+  copy.record(7);
+  BOOST_TEST(copy.value_at_percentile(100) == 7u);
+  LatencyHistogram assigned;
+  assigned.record(42);
+  assigned = h;  // the old count at 42 must not survive
+  BOOST_TEST((assigned == h));
+  assigned.reset();
+  BOOST_TEST((assigned == LatencyHistogram()));
+}
+
+BOOST_AUTO_TEST_CASE(an_encoding_with_counts_outside_min_and_max_is_refused) {
+  LatencyHistogram h;
+  h.record(100);
+  auto encoded = h.to_json();
+  encoded.as_object()["max_us"] = 50;  // the count at 100 lies above the stated maximum
+  BOOST_CHECK_THROW(LatencyHistogram::from_json(encoded), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

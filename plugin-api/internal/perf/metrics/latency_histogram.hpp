@@ -6,7 +6,8 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
-#include <vector>
+#include <cstdlib>
+#include <memory>
 
 namespace perf::metrics {
 
@@ -17,6 +18,12 @@ class LatencyHistogram {
   static constexpr int significant_digits = 3;
 
   LatencyHistogram();
+  LatencyHistogram(const LatencyHistogram& other);
+  LatencyHistogram& operator=(const LatencyHistogram& other);
+  // The moved-from histogram is empty and usable (it gets a new counts array).
+  LatencyHistogram(LatencyHistogram&& other);
+  LatencyHistogram& operator=(LatencyHistogram&& other);
+  ~LatencyHistogram() = default;
 
   // Values above one hour are counted at one hour (and in saturated()).
   void record(std::uint64_t value_us) noexcept {
@@ -42,10 +49,10 @@ class LatencyHistogram {
   // The smallest recorded value (to histogram precision) at or below which `percentile` % of
   // all values lie; 0 when empty. Percentile in [0, 100].
   std::uint64_t value_at_percentile(double percentile) const;
-  // Bytes held: the counts array is sized once, at construction, for the whole range.
-  std::size_t footprint_bytes() const {
-    return sizeof(*this) + counts_.capacity() * sizeof(counts_[0]);
-  }
+  // Bytes held: the counts array is sized once, at construction, for the whole range. (Resident
+  // are only the pages around recorded values: the array comes zeroed from calloc, and merge,
+  // reset and copies touch only the indexes between the smallest and largest value.)
+  std::size_t footprint_bytes() const { return sizeof(*this) + length() * sizeof(std::uint64_t); }
 
   // Lossless sparse encoding: {"lowest_us","highest_us","significant_digits","count","min_us",
   // "max_us","sum_us","saturated","counts":[index,count,index,count,...]}.
@@ -53,7 +60,7 @@ class LatencyHistogram {
   // Throws std::invalid_argument on an encoding of another layout or a malformed one.
   static LatencyHistogram from_json(const boost::json::value& encoded);
 
-  bool operator==(const LatencyHistogram&) const = default;
+  bool operator==(const LatencyHistogram& other) const;
 
  private:
   static constexpr int sub_bucket_count_magnitude = 11;  // 2048 > 2 * 10^3
@@ -71,8 +78,22 @@ class LatencyHistogram {
   }
   static std::uint64_t highest_equivalent_value(std::size_t index) noexcept;
   static std::size_t counts_length() noexcept;
+  static std::size_t length() noexcept {
+    static const std::size_t n = counts_length();
+    return n;
+  }
+  // Indexes [first, last] that can hold counts: those of min_us_ and max_us_ (none when empty).
+  std::size_t first_index() const noexcept { return index_of(min_us_); }
+  std::size_t last_index() const noexcept { return index_of(max_us_); }
+  void copy_counts_from(const LatencyHistogram& other) noexcept;
 
-  std::vector<std::uint64_t> counts_;
+  struct Free {
+    void operator()(std::uint64_t* p) const noexcept { std::free(p); }
+  };
+  // calloc, not std::vector: a vector writes every zero, making all of it resident (188 KB per
+  // histogram; a run holds dozens); calloc'ed pages stay untouched until a value lands there.
+  static std::unique_ptr<std::uint64_t[], Free> zeroed_counts();
+  std::unique_ptr<std::uint64_t[], Free> counts_;
   std::uint64_t total_count_ = 0;
   std::uint64_t sum_us_ = 0;
   std::uint64_t min_us_ = UINT64_MAX;
