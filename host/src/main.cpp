@@ -3,10 +3,17 @@
 #include "commands.hpp"
 #include "perf/util/user_error.hpp"
 
+#include <malloc.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
   using namespace perf::host;
+  // A fixed mmap threshold: blocks of 128 KB and more (latency histograms, 188 KB each, made
+  // and freed every interval) always get fresh zero pages and go back to the system when freed.
+  // glibc's default raises the threshold after the first such free and then serves them from the
+  // heap, where calloc must write every zero and the whole block becomes resident.
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   try {
     const CommandLine cl = parse_command_line(argc, argv);
     if (cl.command == "version") {

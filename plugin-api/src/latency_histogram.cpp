@@ -27,9 +27,9 @@ std::unique_ptr<std::uint64_t[], LatencyHistogram::Free> LatencyHistogram::zeroe
   return std::unique_ptr<std::uint64_t[], Free>(p);
 }
 
-LatencyHistogram::LatencyHistogram() : counts_(zeroed_counts()) {}
+LatencyHistogram::LatencyHistogram() = default;
 
-LatencyHistogram::LatencyHistogram(const LatencyHistogram& other) : counts_(zeroed_counts()) {
+LatencyHistogram::LatencyHistogram(const LatencyHistogram& other) {
   copy_counts_from(other);
 }
 
@@ -41,31 +41,32 @@ LatencyHistogram& LatencyHistogram::operator=(const LatencyHistogram& other) {
   return *this;
 }
 
-LatencyHistogram::LatencyHistogram(LatencyHistogram&& other)
-    : counts_(std::exchange(other.counts_, zeroed_counts())),
+LatencyHistogram::LatencyHistogram(LatencyHistogram&& other) noexcept
+    : counts_(std::move(other.counts_)),
       total_count_(std::exchange(other.total_count_, 0)),
       sum_us_(std::exchange(other.sum_us_, 0)),
       min_us_(std::exchange(other.min_us_, UINT64_MAX)),
       max_us_(std::exchange(other.max_us_, 0)),
       saturated_(std::exchange(other.saturated_, 0)) {}
 
-LatencyHistogram& LatencyHistogram::operator=(LatencyHistogram&& other) {
+LatencyHistogram& LatencyHistogram::operator=(LatencyHistogram&& other) noexcept {
   if (this != &other) {
-    std::swap(counts_, other.counts_);
-    std::swap(total_count_, other.total_count_);
-    std::swap(sum_us_, other.sum_us_);
-    std::swap(min_us_, other.min_us_);
-    std::swap(max_us_, other.max_us_);
-    std::swap(saturated_, other.saturated_);
-    other.reset();
+    counts_ = std::move(other.counts_);
+    total_count_ = std::exchange(other.total_count_, 0);
+    sum_us_ = std::exchange(other.sum_us_, 0);
+    min_us_ = std::exchange(other.min_us_, UINT64_MAX);
+    max_us_ = std::exchange(other.max_us_, 0);
+    saturated_ = std::exchange(other.saturated_, 0);
   }
   return *this;
 }
 
-void LatencyHistogram::copy_counts_from(const LatencyHistogram& other) noexcept {
-  if (other.total_count_)
+void LatencyHistogram::copy_counts_from(const LatencyHistogram& other) {
+  if (other.total_count_) {
+    if (!counts_) counts_ = zeroed_counts();
     std::copy(other.counts_.get() + other.first_index(),
               other.counts_.get() + other.last_index() + 1, counts_.get() + other.first_index());
+  }
   total_count_ = other.total_count_;
   sum_us_ = other.sum_us_;
   min_us_ = other.min_us_;
@@ -74,15 +75,21 @@ void LatencyHistogram::copy_counts_from(const LatencyHistogram& other) noexcept 
 }
 
 bool LatencyHistogram::operator==(const LatencyHistogram& other) const {
-  return total_count_ == other.total_count_ && sum_us_ == other.sum_us_ &&
-         min_us_ == other.min_us_ && max_us_ == other.max_us_ && saturated_ == other.saturated_ &&
-         std::equal(counts_.get(), counts_.get() + length(), other.counts_.get());
+  if (total_count_ != other.total_count_ || sum_us_ != other.sum_us_ ||
+      saturated_ != other.saturated_ || max_us_ != other.max_us_ ||
+      (total_count_ && min_us_ != other.min_us_))
+    return false;
+  if (!total_count_) return true;  // (both hold counts: a histogram with values has its array)
+  return std::equal(counts_.get() + first_index(), counts_.get() + last_index() + 1,
+                    other.counts_.get() + first_index());
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {
-  if (other.total_count_)
+  if (other.total_count_) {
+    if (!counts_) counts_ = zeroed_counts();
     for (std::size_t i = other.first_index(), last = other.last_index(); i <= last; ++i)
       counts_[i] += other.counts_[i];
+  }
   total_count_ += other.total_count_;
   sum_us_ += other.sum_us_;
   saturated_ += other.saturated_;
@@ -91,7 +98,8 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
 }
 
 void LatencyHistogram::reset() {
-  if (total_count_) std::fill(counts_.get() + first_index(), counts_.get() + last_index() + 1, 0);
+  if (total_count_ && counts_)
+    std::fill(counts_.get() + first_index(), counts_.get() + last_index() + 1, 0);
   total_count_ = sum_us_ = saturated_ = max_us_ = 0;
   min_us_ = UINT64_MAX;
 }
@@ -156,24 +164,29 @@ LatencyHistogram LatencyHistogram::from_json(const boost::json::value& encoded) 
   if (!counts || !counts->is_array() || counts->as_array().size() % 2)
     throw std::invalid_argument("histogram: \"counts\" must be [index, count, ...]");
   const auto& a = counts->as_array();
-  for (std::size_t i = 0; i < a.size(); i += 2) {
-    auto index = boost::json::value_to<std::uint64_t>(a[i]);
-    if (index >= length()) throw std::invalid_argument("histogram: index out of range");
-    h.counts_[index] += boost::json::value_to<std::uint64_t>(a[i + 1]);
-  }
   h.total_count_ = number("count");
   h.sum_us_ = number("sum_us");
   h.saturated_ = number("saturated");
   h.max_us_ = number("max_us");
   h.min_us_ = h.total_count_ ? number("min_us") : UINT64_MAX;
-  // Merge, reset and copies work between the indexes of min and max: counts outside them would
-  // be lost silently, so such an encoding is refused.
+  // Merge, reset, copies and percentiles work between the indexes of min and max: a range the
+  // array does not have, or counts outside it, is refused rather than read or written.
+  if (h.total_count_ && (h.min_us_ > h.max_us_ || h.max_us_ > highest_us))
+    throw std::invalid_argument("histogram: min_us and max_us must satisfy min <= max <= 1 h");
+  if (!h.total_count_ && (!a.empty() || h.max_us_ != 0))
+    throw std::invalid_argument("histogram: counts or a maximum without a count");
+  std::uint64_t counted = 0;
   for (std::size_t i = 0; i < a.size(); i += 2) {
     const auto index = boost::json::value_to<std::uint64_t>(a[i]);
-    if (!h.total_count_ || h.max_us_ > highest_us || index < h.first_index() ||
-        index > h.last_index())
+    if (index < h.first_index() || index > h.last_index())
       throw std::invalid_argument("histogram: a count outside min_us..max_us");
+    if (!h.counts_) h.counts_ = zeroed_counts();
+    const auto n = boost::json::value_to<std::uint64_t>(a[i + 1]);
+    h.counts_[index] += n;
+    counted += n;
   }
+  if (counted != h.total_count_)
+    throw std::invalid_argument("histogram: the counts do not add up to \"count\"");
   return h;
 }
 

@@ -57,31 +57,58 @@ void keep_sample(std::vector<ResponseSample>& samples, ResponseSample sample) {
   samples.push_back(std::move(sample));
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `b` (Unicode 15, table 3-7: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or 0. JSON parsers (Boost.JSON,
+// Python's) refuse the rest, and perf-agent merge must read its own reports.
+std::size_t utf8_length(std::string_view b) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(b[i]); };
+  auto in = [&](std::size_t i, unsigned lo, unsigned hi) {
+    return i < b.size() && at(i) >= lo && at(i) <= hi;
+  };
+  const unsigned c = at(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
+  if (c == 0xE0) return in(1, 0xA0, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
+  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
+    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
+  if (c == 0xED) return in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;
+  if (c == 0xF0) return in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3)
+    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  if (c == 0xF4) return in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
+  return 0;
+}
+
+// Characters a terminal would act on rather than show: C0 controls but tab, LF and CR, DEL, C1
+// controls (U+0080..U+009F) and the bidirectional overrides (U+202A..U+202E, U+2066..U+2069).
+bool unsafe_to_show(std::string_view ch) {
+  const auto c0 = static_cast<unsigned char>(ch[0]);
+  if (ch.size() == 1) return (c0 < 0x20 && c0 != '\t' && c0 != '\n' && c0 != '\r') || c0 == 0x7F;
+  const auto c1 = static_cast<unsigned char>(ch[1]);
+  if (ch.size() == 2) return c0 == 0xC2 && c1 <= 0x9F;
+  if (ch.size() == 3 && c0 == 0xE2) {
+    const auto c2 = static_cast<unsigned char>(ch[2]);
+    return (c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string sample_excerpt(std::string_view bytes, std::size_t cap) {
   static constexpr std::string_view replacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(std::min(bytes.size(), cap));
   std::size_t i = 0;
   while (i < bytes.size()) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    std::size_t length = 0;
-    if (c < 0x80)
-      length = 1;
-    else if (c >= 0xC2 && c <= 0xDF)
-      length = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-      length = 3;
-    else if (c >= 0xF0 && c <= 0xF4)
-      length = 4;
-    bool valid = length > 0 && i + length <= bytes.size();
-    for (std::size_t k = 1; valid && k < length; ++k)
-      valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
-    // (Overlong 3- and 4-byte forms and surrogates pass here; JSON parsers accept them as text.)
-    const bool control = length == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r';
-    const std::string_view piece = valid && !control ? bytes.substr(i, length) : replacement;
+    const std::size_t length = utf8_length(bytes.substr(i));
+    const std::string_view ch = bytes.substr(i, length ? length : 1);
+    const std::string_view piece = length && !unsafe_to_show(ch) ? ch : replacement;
     if (out.size() + piece.size() > cap) break;
     out += piece;
-    i += valid ? length : 1;
+    i += ch.size();
   }
   return out;
 }
@@ -178,8 +205,15 @@ json::object sample_to_json(const ResponseSample& s) {
   if (!s.error_kind.empty()) o["error"] = s.error_kind;
   if (!s.status_line.empty()) o["status_line"] = s.status_line;
   if (!s.headers.empty()) {
+    // A header sent twice (two WWW-Authenticate challenges) keeps both, joined as HTTP allows.
     json::object h;
-    for (const auto& [name, value] : s.headers) h[name] = value;
+    for (const auto& [name, value] : s.headers) {
+      auto* seen = h.if_contains(name);
+      if (seen && seen->is_string())
+        *seen = std::string(seen->get_string()) + ", " + value;
+      else
+        h[name] = value;
+    }
     o["headers"] = std::move(h);
   }
   if (s.status) {
@@ -216,13 +250,16 @@ json::object Metrics::to_json() const {
   o["successful_requests"] = successful_requests;
   o["failed_requests"] = failed_requests;
   o["throughput"] = round3(throughput_rps());
-  o["avg_response_time"] = round3(latency.mean_us() / 1000.0);
-  o["min_response_time"] = ms(latency.min_us());
-  o["max_response_time"] = ms(latency.max_us());
-  o["p50_response_time"] = percentile_ms(50);
-  o["p90_response_time"] = percentile_ms(90);
-  o["p95_response_time"] = percentile_ms(95);
-  o["p99_response_time"] = percentile_ms(99);
+  // With no answer there is no latency: null, not 0 (which would read as instant).
+  const bool answered = latency.count() > 0;
+  auto latency_value = [answered](double v) { return answered ? json::value(v) : json::value(); };
+  o["avg_response_time"] = latency_value(round3(latency.mean_us() / 1000.0));
+  o["min_response_time"] = latency_value(ms(latency.min_us()));
+  o["max_response_time"] = latency_value(ms(latency.max_us()));
+  o["p50_response_time"] = latency_value(percentile_ms(50));
+  o["p90_response_time"] = latency_value(percentile_ms(90));
+  o["p95_response_time"] = latency_value(percentile_ms(95));
+  o["p99_response_time"] = latency_value(percentile_ms(99));
   o["success_rate"] =
       round3(total_requests ? 100.0 * double(successful_requests) / double(total_requests) : 0);
   o["error_rate"] = round3(error_rate_percent());
@@ -344,7 +381,7 @@ Metrics Metrics::from_json(const json::object& o) {
       ip.errors_per_s = number_or(p, "errors_per_s");
       ip.requests = count_or(p, "requests");
       ip.errors = count_or(p, "errors");
-      // Reports from before the field: every request counted as answered unless it errored.
+      // Reports from before the field: every request of the second counted as answered.
       ip.responses = p.contains("responses") ? count_or(p, "responses") : ip.requests;
       ip.active_users = number_or(p, "active_users");
       ip.target = number_or(p, "target");

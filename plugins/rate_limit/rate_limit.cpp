@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -43,7 +44,8 @@ const sdk::Options options{
                         "requests do not count against the limiter (not time-scaled)"),
      sdk::number_option("overload_factor", 5,
                         "the sustained rate is measured offering this many times the rate where "
-                        "429s started: far past the limit, a limiter passes its own rate")}};
+                        "429s started (at most the highest of rate_steps): far past the limit, a "
+                        "limiter passes its own rate")}};
 
 class RateLimitTest final : public api::TestType {
  public:
@@ -134,8 +136,14 @@ class RateLimitTest final : public api::TestType {
       // early (arrivals jitter): the accepted rate there is below the limit. Far past it, a
       // leaky bucket or a window passes its own rate. So measure there, right away, while any
       // burst allowance is still used up.
-      const double rate = outcome.steps[*outcome.broke_at].load *
-                          std::max(1.0, options.number(c, "overload_factor", s));
+      // Never above the highest rate the user allowed in rate_steps (a cap that protects the
+      // target), but at least the rate that broke.
+      const auto allowed = options.list(c, "rate_steps", s);
+      const double broke = outcome.steps[*outcome.broke_at].load;
+      const double highest =
+          allowed.empty() ? broke : *std::max_element(allowed.begin(), allowed.end());
+      const double rate = std::max(
+          broke, std::min(highest, broke * std::max(1.0, options.number(c, "overload_factor", s))));
       sdk::Step overload{rate, "sustained rate at " + std::to_string(int(rate)) + " req/s",
                          sdk::phase_for(c, "")};
       overload.phase.name = std::to_string(int(rate)) + " req/s";

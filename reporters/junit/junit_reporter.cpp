@@ -33,12 +33,14 @@ std::string num(double v) {
 
 std::vector<std::pair<std::string, std::string>> key_metrics(const api::CaseResult& c) {
   const auto& m = c.metrics;
+  // No answer, no latency: "none" rather than 0.000, which would read as instant.
+  auto ms = [&m](double v) { return m.latency.count() ? num(v) : std::string("none"); };
   return {{"requests", std::to_string(m.total_requests)},
           {"throughput_rps", num(m.throughput_rps())},
-          {"avg_ms", num(m.latency.mean_us() / 1000.0)},
-          {"p50_ms", num(m.percentile_ms(50))},
-          {"p95_ms", num(m.percentile_ms(95))},
-          {"p99_ms", num(m.percentile_ms(99))},
+          {"avg_ms", ms(m.latency.mean_us() / 1000.0)},
+          {"p50_ms", ms(m.percentile_ms(50))},
+          {"p95_ms", ms(m.percentile_ms(95))},
+          {"p99_ms", ms(m.percentile_ms(99))},
           {"error_rate_percent", num(m.error_rate_percent())}};
 }
 

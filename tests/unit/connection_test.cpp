@@ -515,6 +515,34 @@ BOOST_AUTO_TEST_CASE(a_body_delimited_by_close_is_counted_whole) {
   }
 }
 
+// RFC 9110 section 6.4.1: 1xx, 204 and 304 have no body whatever their headers say (a 304 may
+// carry the representation's Content-Length). Waiting for those bytes would time out.
+BOOST_AUTO_TEST_CASE(a_304_or_204_with_a_length_has_no_body_and_the_connection_goes_on) {
+  for (const std::string head : {"HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n",
+                                 "HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n"}) {
+    BOOST_TEST_CONTEXT(head) {
+      Loopback t;
+      t.server.serve({[&](Peer& peer) -> awaitable<void> {
+        co_await peer.expect_request();
+        co_await peer.write(head);
+        co_await peer.expect_request();
+        co_await peer.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      }});
+      const auto request = t.get("/");
+      Outcome first, second;
+      t.run([&]() -> awaitable<void> {
+        co_await t.connection.exchange(request, first);
+        co_await t.connection.exchange(request, second);
+      });
+      BOOST_TEST(first.error == ErrorKind::none);
+      BOOST_TEST((first.status == 304 || first.status == 204));
+      BOOST_TEST(first.keep_alive);
+      BOOST_TEST(second.status == 200);
+      BOOST_TEST(second.reused);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(an_invalid_status_line_is_a_protocol_error) {
   for (const std::string status_line :
        {"HTTX/1.1 200 OK", "HTTP/1.1 2x0 OK", "HTTP/1.1200 OK", "200 OK"}) {

@@ -90,11 +90,14 @@ BOOST_AUTO_TEST_CASE(memory_is_constant_whatever_is_recorded) {
   // A million values spread over the whole range from 1 µs to an hour: a histogram that kept
   // samples, or grew buckets on demand, would grow here.
   perf::api::LatencyDistribution d;
+  const auto empty = d.footprint_bytes();  // no counts array until the first value
+  d.record(1);
   const auto before = d.footprint_bytes();
+  BOOST_TEST(empty < before);
   std::mt19937_64 random(7);
   std::uniform_real_distribution<double> log_us(0.0, std::log(3.6e9));
   for (int i = 0; i < 1000000; ++i) d.record(std::uint64_t(std::exp(log_us(random))));
-  BOOST_TEST(d.count() == 1000000u);
+  BOOST_TEST(d.count() == 1000001u);
   BOOST_TEST(d.footprint_bytes() == before);
   // And the footprint is the fixed layout's: about 23 thousand 8-byte counters, not more.
   BOOST_TEST(before < 300u * 1024u);
@@ -124,6 +127,17 @@ BOOST_AUTO_TEST_CASE(an_encoding_with_counts_outside_min_and_max_is_refused) {
   auto encoded = h.to_json();
   encoded.as_object()["max_us"] = 50;  // the count at 100 lies above the stated maximum
   BOOST_CHECK_THROW(LatencyHistogram::from_json(encoded), std::invalid_argument);
+  // A range the array does not have, with no counts at all to catch it (it was read and written
+  // out of bounds by merge and reset).
+  auto beyond = LatencyHistogram().to_json();
+  beyond.as_object()["count"] = 5;
+  beyond.as_object()["min_us"] = 1;
+  beyond.as_object()["max_us"] = 1'000'000'000'000'000ULL;
+  BOOST_CHECK_THROW(LatencyHistogram::from_json(beyond), std::invalid_argument);
+  // Counts that do not add up to the count.
+  auto short_count = h.to_json();
+  short_count.as_object()["count"] = 2;
+  BOOST_CHECK_THROW(LatencyHistogram::from_json(short_count), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -239,6 +239,20 @@ BOOST_AUTO_TEST_CASE(data_columns_fill_body_properties_and_pointers) {
   BOOST_TEST(!out.contains("perm"));       // a place this body does not have: another's column
 }
 
+BOOST_AUTO_TEST_CASE(data_pointers_reach_array_elements_and_allof_parts_and_keep_other_parents) {
+  perf::api::RequestBody body;
+  body.schema = boost::json::parse(R"({"allOf":[
+      {"type":"object","properties":{"tags":{"type":"array","items":{"type":"string"}}}},
+      {"type":"object","properties":{"lease":{"type":"object","properties":{
+          "ID":{"type":"integer"}}}, "name":{"type":"string"}}}]})");
+  body.example = boost::json::parse(R"({"tags":["x"],"name":"n"})");
+  const boost::json::object row{{"/tags/0", "csv"}, {"/lease/ID", "7"}, {"/name/first", "no"}};
+  const auto out = perf::openapi::RequestBuilder::body_with_row(body, row).as_object();
+  BOOST_TEST(out.at("tags") == boost::json::parse(R"(["csv"])"));  // in place, still an array
+  BOOST_TEST(out.at("lease").at("ID") == boost::json::value(7));   // found through allOf: typed
+  BOOST_TEST(out.at("name") == boost::json::value("n"));           // a string is not a parent
+}
+
 BOOST_AUTO_TEST_CASE(data_pointers_unescape_slash_and_tilde_in_property_names) {
   perf::api::RequestBody body;
   body.schema = boost::json::parse(R"({"type":"object","properties":{

@@ -60,6 +60,44 @@ BOOST_AUTO_TEST_CASE(excerpts_are_valid_utf8_cut_at_a_character) {
   BOOST_TEST(api::sample_excerpt(std::string(2000, 'a')).size() == api::sample_body_bytes);
 }
 
+BOOST_AUTO_TEST_CASE(excerpts_are_text_json_readers_accept_and_terminals_show) {
+  // Overlong forms, surrogates, code points above U+10FFFF: JSON readers refuse them.
+  for (const std::string bad :
+       {"\xE0\x80\xAF", "\xED\xA0\x80", "\xF0\x80\x80\xAF", "\xF4\x90\x80\x80", "\xC0\xAF"}) {
+    const auto text = api::sample_excerpt("a" + bad + "b");
+    BOOST_TEST(text.front() == 'a');
+    BOOST_TEST(text.back() == 'b');
+    BOOST_TEST(text.find(bad) == std::string::npos);
+    BOOST_CHECK_NO_THROW(boost::json::parse(boost::json::serialize(boost::json::value(text))));
+  }
+  // C1 controls and bidirectional overrides are replaced; other text stays.
+  BOOST_TEST(api::sample_excerpt("x\xC2\x9By") == "x\xEF\xBF\xBDy");
+  BOOST_TEST(api::sample_excerpt("x\xE2\x80\xAEy") == "x\xEF\xBF\xBDy");
+  BOOST_TEST(api::sample_excerpt("N\xC3\xA3o \xE2\x82\xAC \xF0\x9F\x98\x80") ==
+             "N\xC3\xA3o \xE2\x82\xAC \xF0\x9F\x98\x80");
+}
+
+BOOST_AUTO_TEST_CASE(a_header_sent_twice_keeps_both_values) {
+  api::Metrics m;
+  auto s = sample_for("401", 401);
+  s.headers = {{"WWW-Authenticate", "Bearer"}, {"WWW-Authenticate", "Basic realm=\"x\""}};
+  m.samples.push_back(s);
+  const auto o = m.to_json();
+  BOOST_TEST(o.at("samples").at(0).at("headers").at("WWW-Authenticate").as_string() ==
+             "Bearer, Basic realm=\"x\"");
+}
+
+BOOST_AUTO_TEST_CASE(secrets_in_a_json_request_body_are_not_reported) {
+  perf::http::PreparedRequest request;
+  request.bytes =
+      "POST /login HTTP/1.1\r\nHost: h\r\n\r\n"
+      R"({"user":"ann","password":"hunter2","nested":{"api_key":"k","n":1}})";
+  api::ResponseSample s;
+  perf::engine::describe_request(request, s);
+  BOOST_TEST(s.request_body ==
+             R"({"user":"ann","password":"***","nested":{"api_key":"***","n":1}})");
+}
+
 BOOST_AUTO_TEST_CASE(only_headers_that_explain_an_answer_are_kept) {
   BOOST_TEST(api::sample_keeps_header("Retry-After"));
   BOOST_TEST(api::sample_keeps_header("content-type"));

@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -82,15 +83,26 @@ BOOST_AUTO_TEST_CASE(a_falling_ramp_and_a_pause_are_followed) {
 }
 
 BOOST_AUTO_TEST_CASE(threads_taking_turns_interleave_to_one_even_sequence) {
-  // Two threads, each its own Arrivals with the same seed, take even and odd arrivals.
-  const auto s = Schedule::constant(100, 5);
+  // As run_open does: each of three threads walks its own Arrivals (same seed) and keeps the
+  // arrivals k with k % 3 == its index. Together they must give the whole sequence, each
+  // arrival once, and a single thread's share must be every third one.
+  const auto s = Schedule::staged({{2, 300}, {3, 300}});
   for (auto process : {ArrivalProcess::uniform, ArrivalProcess::poisson}) {
-    Arrivals one(s, process, 7), other(s, process, 7), whole(s, process, 7);
-    for (int k = 0; k < 200; ++k) {
-      const double mine = (k % 2 ? other : one).next();
-      (k % 2 ? one : other).next();  // the arrival the other thread takes
-      BOOST_TEST(mine == whole.next());
+    std::vector<double> whole, merged;
+    Arrivals reference(s, process, 7);
+    for (double t = reference.next(); t < 5; t = reference.next()) whole.push_back(t);
+    std::vector<std::vector<double>> kept(3);
+    for (std::size_t thread = 0; thread < 3; ++thread) {
+      Arrivals own(s, process, 7);
+      std::uint64_t k = 0;
+      for (double t = own.next(); t < 5; t = own.next(), ++k)
+        if (k % 3 == thread) kept[thread].push_back(t);
     }
+    for (const auto& share : kept) merged.insert(merged.end(), share.begin(), share.end());
+    std::sort(merged.begin(), merged.end());
+    BOOST_TEST(merged == whole, boost::test_tools::per_element());
+    BOOST_TEST(kept[0].size() - kept[2].size() <= 1u);
+    BOOST_TEST(kept[1].front() == whole[1]);
   }
 }
 

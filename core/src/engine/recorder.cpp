@@ -1,5 +1,7 @@
 #include "perf/engine/recorder.hpp"
 
+#include <boost/json.hpp>
+
 #include <cctype>
 #include <string>
 
@@ -8,6 +10,39 @@ namespace perf::engine {
 using http::PreparedRequest;
 
 namespace {
+
+// A name that holds a credential: "api_key", "access_token", "password", "X-Signature", ...
+bool names_a_secret(std::string name) {
+  for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"key", "token", "secret", "password", "passwd", "auth", "sig"})
+    if (name.find(word) != std::string::npos) return true;
+  return false;
+}
+
+// A JSON body with the string values of secret-named members, at any depth, replaced by "***"
+// (a login's password would otherwise land in a shared report); other bodies as they are.
+std::string redact_body(std::string_view body) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(body, ec);
+  if (ec || !doc.is_structured()) return std::string(body);
+  bool changed = false;
+  auto walk = [&](auto& self, boost::json::value& v) -> void {
+    if (auto* o = v.if_object()) {
+      for (auto& [name, member] : *o) {
+        if (member.is_string() && names_a_secret(std::string(name))) {
+          member = "***";
+          changed = true;
+        } else {
+          self(self, member);
+        }
+      }
+    } else if (auto* a = v.if_array()) {
+      for (auto& item : *a) self(self, item);
+    }
+  };
+  walk(walk, doc);
+  return changed ? boost::json::serialize(doc) : std::string(body);
+}
 
 // Reports get shared: a credential sent in the query (?api_key=...) is replaced by "***".
 std::string redact_query(std::string_view line) {
@@ -19,14 +54,7 @@ std::string redact_query(std::string_view line) {
     const auto amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
     const auto eq = pair.find('=');
-    std::string name(pair.substr(0, eq));
-    for (auto& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    const bool secret =
-        eq != std::string_view::npos &&
-        (name.find("key") != std::string::npos || name.find("token") != std::string::npos ||
-         name.find("secret") != std::string::npos || name.find("password") != std::string::npos ||
-         name.find("auth") != std::string::npos || name.find("sig") != std::string::npos);
-    if (secret) {
+    if (eq != std::string_view::npos && names_a_secret(std::string(pair.substr(0, eq)))) {
       out += pair.substr(0, eq + 1);
       out += "***";
     } else {
@@ -49,7 +77,7 @@ void describe_request(const PreparedRequest& request, api::ResponseSample& sampl
     line = line.substr(0, version);
   sample.request = api::sample_excerpt(redact_query(line), 2048);
   if (const auto body = bytes.find("\r\n\r\n"); body != std::string_view::npos)
-    sample.request_body = api::sample_excerpt(bytes.substr(body + 4));
+    sample.request_body = api::sample_excerpt(redact_body(bytes.substr(body + 4)));
 }
 
 std::string timeout_detail(http::ErrorKind kind, http::Clock::duration timeout) {
@@ -79,8 +107,9 @@ void Recorder::keep_sample(const http::Outcome& outcome, const http::PreparedReq
     sampling.seen[std::size_t(outcome.status)] = true;
     sample.key = std::to_string(outcome.status);
     sample.status = outcome.status;
-    sample.status_line = sampling.status_line;
-    sample.headers = std::move(sampling.scratch.headers);
+    sample.status_line = api::sample_excerpt(sampling.status_line, 256);
+    for (auto& [name, value] : sampling.scratch.headers)
+      sample.headers.emplace_back(api::sample_excerpt(name, 128), api::sample_excerpt(value, 256));
     sample.body = api::sample_excerpt(sampling.scratch.body);
     sample.body_bytes = sampling.scratch.body_bytes;
   }

@@ -283,7 +283,8 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   out.status = parser.status();
   // Requests go one at a time, so bytes after the response answer nothing that was asked: the
   // connection is out of step with the server and must not carry the next request.
-  out.keep_alive = parser.keep_alive() && buffer_.size() == 0;
+  // 101 Switching Protocols: what follows is not HTTP/1.1, so no next request on it.
+  out.keep_alive = parser.keep_alive() && buffer_.size() == 0 && out.status != 101;
   if (capture) capture->body_bytes = parser.body_bytes();
   if (sampling_ && sampling_->capturing && sampling_->owner == this)
     sampling_->scratch.body_bytes = parser.body_bytes();

@@ -16,6 +16,37 @@ ResponseParser& self(http_parser* p) {
 Capture* current_capture(Capture* capture, FailureSampling* sampling) {
   return capture ? capture : &sampling->scratch;
 }
+// http-parser's error as the nearest of Beast's HTTP errors: Connection::classify reads that
+// category as a protocol error, and the message names what was wrong (a sample's detail).
+boost::beast::http::error beast_error(http_errno code) {
+  using boost::beast::http::error;
+  switch (code) {
+    case HPE_INVALID_VERSION:
+    case HPE_INVALID_CONSTANT:
+      return error::bad_version;
+    case HPE_INVALID_STATUS:
+      return error::bad_status;
+    case HPE_INVALID_HEADER_TOKEN:
+      return error::bad_field;
+    case HPE_INVALID_CONTENT_LENGTH:
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+      return error::bad_content_length;
+    case HPE_INVALID_TRANSFER_ENCODING:
+      return error::bad_transfer_encoding;
+    case HPE_INVALID_CHUNK_SIZE:
+      return error::bad_chunk;
+    case HPE_HEADER_OVERFLOW:
+      return error::header_limit;
+    case HPE_LF_EXPECTED:
+    case HPE_STRICT:
+      return error::bad_line_ending;
+    case HPE_INVALID_EOF_STATE:
+      return error::partial_message;
+    default:
+      return error::bad_value;
+  }
+}
+
 }  // namespace
 
 const http_parser_settings ResponseParser::settings = [] {
@@ -62,7 +93,7 @@ std::size_t ResponseParser::put(std::string_view data, boost::system::error_code
     }
   const std::size_t used = http_parser_execute(&parser_, &settings, data.data(), data.size());
   const auto error = HTTP_PARSER_ERRNO(&parser_);
-  if (error != HPE_OK && error != HPE_PAUSED) ec = boost::beast::http::error::bad_version;
+  if (error != HPE_OK && error != HPE_PAUSED) ec = beast_error(error);
   // Paused at the end of the message, `used` counts exactly the message's bytes.
   return used;
 }
@@ -136,15 +167,18 @@ int ResponseParser::on_headers_complete(http_parser* p) {
   r.finish_header();
   if (r.capturing_) {
     const std::string line = "HTTP/" + std::to_string(p->http_major) + "." +
-                             std::to_string(p->http_minor) + " " + std::to_string(r.status_) +
-                             " " + r.reason_;
+                             std::to_string(p->http_minor) + " " + std::to_string(r.status_) + " " +
+                             r.reason_;
     if (r.capture_)
       r.capture_->status_line = line;
     else
       r.sampling_->status_line = line;
   }
-  // 1 tells http-parser that this response has no body (the answer to a HEAD).
-  return r.head_ ? 1 : 0;
+  // 1 tells http-parser that this response has no body whatever its headers say: the answer to a
+  // HEAD, and 1xx, 204 and 304 (RFC 9110 section 6.4.1; a 304 may carry the Content-Length of the
+  // representation). http-parser 2.9 knows none of this for responses.
+  const int status = r.status_;
+  return r.head_ || status / 100 == 1 || status == 204 || status == 304 ? 1 : 0;
 }
 
 int ResponseParser::on_body(http_parser* p, const char* at, std::size_t length) {

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -86,13 +87,27 @@ std::string pop_token(std::string_view& pointer) {
 }
 
 // The schema of `pointer`'s place inside `schema` ("/lease/ID" -> properties.lease.properties.ID),
-// or null when the schema does not describe it. The tokens stay escaped: each '/' of a pointer
-// starts a token, so "/properties" before each one makes the schema's own pointer.
+// or null when the schema does not describe it. Follows allOf/anyOf/oneOf (a property may come
+// from any part) and array items (a token that is an index or "-").
 const json::value* schema_at(const json::value& schema, std::string_view pointer) {
-  std::string in_schema;
-  for (char c : pointer) in_schema += c == '/' ? std::string("/properties/") : std::string(1, c);
-  boost::system::error_code ec;
-  return schema.find_pointer(in_schema, ec);
+  if (pointer.empty()) return &schema;
+  const auto* o = schema.if_object();
+  if (!o) return nullptr;
+  std::string_view rest = pointer;
+  const std::string token = pop_token(rest);
+  if (const auto* props = o->if_contains("properties"); props && props->is_object())
+    if (const auto* p = props->as_object().if_contains(token))
+      if (const auto* found = schema_at(*p, rest)) return found;
+  const bool index =
+      token == "-" || (!token.empty() && std::all_of(token.begin(), token.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; }));
+  if (const auto* items = o->if_contains("items"); items && index)
+    if (const auto* found = schema_at(*items, rest)) return found;
+  for (const char* combinator : {"allOf", "anyOf", "oneOf"})
+    if (const auto* parts = o->if_contains(combinator); parts && parts->is_array())
+      for (const auto& part : parts->as_array())
+        if (const auto* found = schema_at(part, pointer)) return found;
+  return nullptr;
 }
 
 }  // namespace
@@ -106,7 +121,14 @@ json::value RequestBuilder::body_with_row(const api::RequestBody& body, const js
       // must not add fields to every other body of the plan.
       const json::value* place = schema_at(body.schema, key);
       boost::system::error_code ec;
-      if (!place && !out.find_pointer(key, ec)) continue;
+      // A place the example has (an array element too) is filled where it is.
+      if (auto* there = out.find_pointer(key, ec)) {
+        *there = typed_for(value, place);
+        continue;
+      }
+      if (!place) continue;
+      // Otherwise the parents are made, as objects only: a parent that is there but is not an
+      // object (an array, a string) is not replaced.
       json::value* parent = &out;
       std::string_view rest(key.data(), key.size());
       while (parent->is_object()) {
@@ -116,8 +138,7 @@ json::value RequestBuilder::body_with_row(const api::RequestBody& body, const js
           object[token] = typed_for(value, place);
           break;
         }
-        if (!object.contains(token) || !object.at(token).is_object())
-          object[token] = json::object{};
+        if (!object.contains(token)) object[token] = json::object{};
         parent = &object.at(token);
       }
       continue;

@@ -41,9 +41,11 @@ void keep_probe_sample(std::vector<api::ResponseSample>& samples,
   } else if (outcome.status / 100 != 2) {
     sample.key = std::to_string(outcome.status);
     sample.status = outcome.status;
-    sample.status_line = capture.status_line;
+    sample.status_line = api::sample_excerpt(capture.status_line, 256);
     for (const auto& [name, value] : capture.headers)
-      if (api::sample_keeps_header(name)) sample.headers.emplace_back(name, value);
+      if (api::sample_keeps_header(name))
+        sample.headers.emplace_back(api::sample_excerpt(name, 128),
+                                    api::sample_excerpt(value, 256));
     sample.body = api::sample_excerpt(capture.body);
     sample.body_bytes = capture.body_bytes;
   } else {

@@ -49,8 +49,9 @@ class H2Connection {
 
   // Sends `request` on a new stream (connecting first when there is no usable connection) and
   // waits for the whole response. Never throws for network errors: they are in `out.error`.
-  // A stream the server refused (REFUSED_STREAM, or beyond the last stream of its GOAWAY) or a
-  // reused connection found closed before any answer is sent again once on a new connection.
+  // A stream beyond the last stream of a GOAWAY, or on a reused connection found closed before
+  // any answer, is sent again once on a new connection; after a plain REFUSED_STREAM, once on
+  // any usable connection (the same one when it still takes streams).
   // After `deadline`, sweep() ends the stream with request_timeout.
   boost::asio::awaitable<void> exchange(const H2Request& request, Outcome& out,
                                         Clock::time_point deadline);

@@ -112,8 +112,9 @@ inline constexpr std::size_t max_samples = 16;  // distinct keys per case, so re
 
 // Adds `sample` unless one with its key is there or the list is full.
 void keep_sample(std::vector<ResponseSample>& samples, ResponseSample sample);
-// At most `cap` bytes of `bytes` as valid UTF-8 (a report is JSON): cut at a character boundary,
-// invalid bytes and control characters other than tab and newline replaced by U+FFFD.
+// At most `cap` bytes of `bytes` as well-formed UTF-8 (a report is JSON, and JSON readers refuse
+// overlong forms and surrogates): cut at a character boundary; invalid bytes, control characters
+// other than tab, LF and CR, C1 controls and bidirectional overrides replaced by U+FFFD.
 std::string sample_excerpt(std::string_view bytes, std::size_t cap = sample_body_bytes);
 // Only the headers a sample keeps ("Content-Type", "Retry-After", "WWW-Authenticate", ...).
 bool sample_keeps_header(std::string_view name);

@@ -20,9 +20,9 @@ class LatencyHistogram {
   LatencyHistogram();
   LatencyHistogram(const LatencyHistogram& other);
   LatencyHistogram& operator=(const LatencyHistogram& other);
-  // The moved-from histogram is empty and usable (it gets a new counts array).
-  LatencyHistogram(LatencyHistogram&& other);
-  LatencyHistogram& operator=(LatencyHistogram&& other);
+  // The moved-from histogram is empty and usable.
+  LatencyHistogram(LatencyHistogram&& other) noexcept;
+  LatencyHistogram& operator=(LatencyHistogram&& other) noexcept;
   ~LatencyHistogram() = default;
 
   // Values above one hour are counted at one hour (and in saturated()).
@@ -31,6 +31,8 @@ class LatencyHistogram {
       value_us = highest_us;
       ++saturated_;
     }
+    if (!counts_) [[unlikely]]
+      counts_ = zeroed_counts();  // (188 KB: std::terminate if even that cannot be had)
     ++counts_[index_of(value_us)];
     ++total_count_;
     sum_us_ += value_us;
@@ -49,10 +51,13 @@ class LatencyHistogram {
   // The smallest recorded value (to histogram precision) at or below which `percentile` % of
   // all values lie; 0 when empty. Percentile in [0, 100].
   std::uint64_t value_at_percentile(double percentile) const;
-  // Bytes held: the counts array is sized once, at construction, for the whole range. (Resident
-  // are only the pages around recorded values: the array comes zeroed from calloc, and merge,
-  // reset and copies touch only the indexes between the smallest and largest value.)
-  std::size_t footprint_bytes() const { return sizeof(*this) + length() * sizeof(std::uint64_t); }
+  // Bytes held: the counts array, for the whole range, once anything was recorded. (Resident are
+  // only the pages around recorded values: the array comes zeroed from calloc, perf-agent keeps
+  // allocations this large out of the reused heap (mallopt in main), and merge, reset and copies
+  // touch only the indexes between the smallest and largest value.)
+  std::size_t footprint_bytes() const {
+    return sizeof(*this) + (counts_ ? length() * sizeof(std::uint64_t) : 0);
+  }
 
   // Lossless sparse encoding: {"lowest_us","highest_us","significant_digits","count","min_us",
   // "max_us","sum_us","saturated","counts":[index,count,index,count,...]}.
@@ -85,13 +90,14 @@ class LatencyHistogram {
   // Indexes [first, last] that can hold counts: those of min_us_ and max_us_ (none when empty).
   std::size_t first_index() const noexcept { return index_of(min_us_); }
   std::size_t last_index() const noexcept { return index_of(max_us_); }
-  void copy_counts_from(const LatencyHistogram& other) noexcept;
+  void copy_counts_from(const LatencyHistogram& other);
 
   struct Free {
     void operator()(std::uint64_t* p) const noexcept { std::free(p); }
   };
   // calloc, not std::vector: a vector writes every zero, making all of it resident (188 KB per
   // histogram; a run holds dozens); calloc'ed pages stay untouched until a value lands there.
+  // Null until the first value: many histograms (failed requests' latency) never get one.
   static std::unique_ptr<std::uint64_t[], Free> zeroed_counts();
   std::unique_ptr<std::uint64_t[], Free> counts_;
   std::uint64_t total_count_ = 0;
