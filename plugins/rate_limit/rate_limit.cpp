@@ -47,6 +47,17 @@ const sdk::Options options{
                         "429s started (at most the highest of rate_steps): far past the limit, a "
                         "limiter passes its own rate")}};
 
+// One open-model step of `rate` requests per second, for step_duration seconds.
+sdk::Step open_step(const api::TestCase& c, const api::Settings& s, double rate,
+                    const std::string& label) {
+  sdk::Step step{rate, label + std::to_string(int(rate)) + " req/s", sdk::phase_for(c, "")};
+  step.phase.name = std::to_string(int(rate)) + " req/s";
+  step.phase.model = api::LoadModel::open;
+  step.phase.rate_rps = rate;
+  step.phase.duration_s = options.number(c, "step_duration", s);
+  return step;
+}
+
 class RateLimitTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
@@ -104,15 +115,8 @@ class RateLimitTest final : public api::TestType {
 
     // 3. Growing rates: where 429s take a real share of the answers.
     std::vector<sdk::Step> steps;
-    for (double rate : options.list(c, "rate_steps", s)) {
-      sdk::Step step{rate, "offering " + std::to_string(int(rate)) + " req/s",
-                     sdk::phase_for(c, "")};
-      step.phase.name = std::to_string(int(rate)) + " req/s";
-      step.phase.model = api::LoadModel::open;
-      step.phase.rate_rps = rate;
-      step.phase.duration_s = options.number(c, "step_duration", s);
-      steps.push_back(std::move(step));
-    }
+    for (double rate : options.list(c, "rate_steps", s))
+      steps.push_back(open_step(c, s, rate, "offering "));
     const auto outcome = co_await sdk::run_steps(
         session, std::move(steps),
         [](const sdk::StepMeasure& step) -> std::optional<std::string> {
@@ -144,14 +148,8 @@ class RateLimitTest final : public api::TestType {
           allowed.empty() ? broke : *std::max_element(allowed.begin(), allowed.end());
       const double rate = std::max(
           broke, std::min(highest, broke * std::max(1.0, options.number(c, "overload_factor", s))));
-      sdk::Step overload{rate, "sustained rate at " + std::to_string(int(rate)) + " req/s",
-                         sdk::phase_for(c, "")};
-      overload.phase.name = std::to_string(int(rate)) + " req/s";
-      overload.phase.model = api::LoadModel::open;
-      overload.phase.rate_rps = rate;
-      overload.phase.duration_s = options.number(c, "step_duration", s);
       std::vector<sdk::Step> one;
-      one.push_back(std::move(overload));
+      one.push_back(open_step(c, s, rate, "sustained rate at "));
       const auto sustained = co_await sdk::run_steps(
           session, std::move(one), [](const sdk::StepMeasure&) { return std::nullopt; }, result);
       if (!sustained.steps.empty() && sustained.steps.front().metrics.total_requests) {
