@@ -143,24 +143,14 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
   error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   const Url& url = target_->url;
-  auto started = Clock::now();
-  std::vector<tcp::endpoint> endpoints;
-  if (target_->literal_endpoint) {
-    endpoints.push_back(*target_->literal_endpoint);
-  } else {
-    asio::ip::basic_resolver<tcp, Executor> resolver(executor_);
-    auto results = co_await resolver.async_resolve(url.host, url.port, token);
-    auto resolved = Clock::now();
-    out.dns_us = micros_between(started, resolved);
-    started = resolved;
-    if (ec) {
-      out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::dns;
-      out.cause = ec;
-      if (capture) capture->error_detail = "resolving " + url.host + ": " + ec.message();
-      co_return false;
-    }
-    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  const auto endpoints = co_await resolve_target(*target_, executor_, ec, out.dns_us);
+  if (ec) {
+    out.error = timed_out_ ? ErrorKind::connect_timeout : ErrorKind::dns;
+    out.cause = ec;
+    if (capture) capture->error_detail = "resolving " + url.host + ": " + ec.message();
+    co_return false;
   }
+  const auto started = Clock::now();
   if (target_->tls) {
     tls_.emplace(executor_, *target_->tls);
     plain_.reset();

@@ -347,6 +347,12 @@ void H2Link::sweep(Clock::time_point now) {
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
     kick();
   }
+  // A link that takes no new streams (GOAWAY received, or its stream ids used up) and has none
+  // left is done. The read loop closes it when the last stream ends with a read; a last stream
+  // that ended here, by its timeout, or ids that ran out with nothing in flight, would otherwise
+  // keep the connection open until the server closes it or the run ends.
+  if (going_away_ && streams_.empty() && !closed_)
+    fail(ErrorKind::reset, h2_error(NGHTTP2_NO_ERROR));
 }
 
 ErrorKind H2Link::classify(const error_code& ec, bool connecting) const {
@@ -359,25 +365,15 @@ asio::awaitable<bool> H2Link::connect() {
   error_code ec;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
   const Url& url = target_->url;
-  auto started = Clock::now();
-  std::vector<tcp::endpoint> endpoints;
-  if (target_->literal_endpoint) {
-    endpoints.push_back(*target_->literal_endpoint);
-  } else {
-    asio::ip::basic_resolver<tcp, Executor> resolver(executor_);
-    auto results = co_await resolver.async_resolve(url.host, url.port, token);
-    const auto resolved = Clock::now();
-    dns_us_ = micros_between(started, resolved);
-    started = resolved;
-    if (closed_) co_return false;  // aborted while resolving
-    if (ec) {
-      fail(classify(ec, true) == ErrorKind::connect_timeout ? ErrorKind::connect_timeout
-                                                            : ErrorKind::dns,
-           ec);
-      co_return false;
-    }
-    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  const auto endpoints = co_await resolve_target(*target_, executor_, ec, dns_us_);
+  if (closed_) co_return false;  // aborted while resolving
+  if (ec) {
+    fail(classify(ec, true) == ErrorKind::connect_timeout ? ErrorKind::connect_timeout
+                                                          : ErrorKind::dns,
+         ec);
+    co_return false;
   }
+  const auto started = Clock::now();
   if (target_->tls)
     tls_.emplace(executor_, *target_->tls);
   else

@@ -3,6 +3,10 @@
 #include "perf/util/user_error.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
 
 namespace perf::http {
 
@@ -31,6 +35,27 @@ std::shared_ptr<const Target> Target::make(std::string_view base_url, const TlsO
     target->tls = std::move(context);
   }
   return target;
+}
+
+boost::asio::awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve_target(
+    const Target& target, boost::asio::io_context::executor_type executor,
+    boost::system::error_code& ec, std::uint32_t& dns_us) {
+  namespace asio = boost::asio;
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  dns_us = 0;
+  if (target.literal_endpoint) {
+    endpoints.push_back(*target.literal_endpoint);
+    co_return endpoints;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  asio::ip::basic_resolver<asio::ip::tcp, asio::io_context::executor_type> resolver(executor);
+  auto results = co_await resolver.async_resolve(target.url.host, target.url.port,
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+  dns_us = std::uint32_t(std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - started)
+                             .count());
+  for (const auto& r : results) endpoints.push_back(r.endpoint());
+  co_return endpoints;
 }
 
 }  // namespace perf::http

@@ -4,12 +4,16 @@
 
 #include "perf/http/url.hpp"
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace perf::http {
 
@@ -27,5 +31,12 @@ struct Target {
   // Throws perf::UserError for a malformed URL or an unreadable CA file.
   static std::shared_ptr<const Target> make(std::string_view base_url, const TlsOptions& tls);
 };
+
+// The addresses to connect to: the literal endpoint, or what the resolver answers (both HTTP
+// clients start so). Sets `ec` when resolving fails and `dns_us` to the time it took (0 for a
+// literal address).
+boost::asio::awaitable<std::vector<boost::asio::ip::tcp::endpoint>> resolve_target(
+    const Target& target, boost::asio::io_context::executor_type executor,
+    boost::system::error_code& ec, std::uint32_t& dns_us);
 
 }  // namespace perf::http
