@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace json = boost::json;
 using perf::test::run;
@@ -173,6 +175,38 @@ BOOST_AUTO_TEST_CASE(a_tls_server_without_h2_is_refused_instead_of_spoken_to_in_
                            {"--users", "1", "--iterations", "3", "--insecure"}));
   BOOST_TEST(r.exit_code == 3, r.err);  // the pre-flight, over HTTP/2 too, found no h2 there
   BOOST_TEST(r.err.find("tls") != std::string::npos, r.err);
+}
+
+// nginx refuses the handshake itself when ALPN offers nothing it speaks, so the test above ends
+// in a TLS error before our own check. `openssl s_server` without -alpn completes the handshake
+// and chooses no protocol: the client must notice and refuse, not speak HTTP/1.1 or HTTP/2.
+BOOST_AUTO_TEST_CASE(a_handshake_that_chooses_no_protocol_is_refused_by_the_client) {
+  const auto dir = perf::test::temp_dir();
+  const auto made = run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                         dir + "/alpn-key.pem", "-out", dir + "/alpn-cert.pem", "-days", "1",
+                         "-subj", "/CN=127.0.0.1"});
+  BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
+  const int port = perf::test::free_port();
+  perf::test::Process server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                              "-cert", dir + "/alpn-cert.pem", "-key", dir + "/alpn-key.pem",
+                              "-www", "-quiet"});
+  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!perf::test::port_open(port) && std::chrono::steady_clock::now() < ready_by &&
+         server.running())
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // until the port opens
+  BOOST_REQUIRE(perf::test::port_open(port));
+  const auto r = run(agent("https://127.0.0.1:" + std::to_string(port) + "/", out("no-alpn.json"),
+                           {"--users", "1", "--iterations", "3", "--insecure"}));
+  BOOST_TEST(r.exit_code == 3, r.err);  // every request failed
+  // Each as a protocol error whose sample names why (TLS itself went well).
+  const auto m = metrics_of(out("no-alpn.json"));
+  BOOST_TEST(count(m, "errors", "protocol") == 3);
+  BOOST_TEST(count(m, "errors", "tls") == 0);
+  const auto& sample = m.at("samples").at(0);
+  BOOST_TEST(sample.at("key").as_string() == "protocol");
+  BOOST_TEST(sample.at("detail").as_string().find("did not choose HTTP/2 (h2)") !=
+                 std::string::npos,
+             boost::json::serialize(sample));
 }
 
 BOOST_AUTO_TEST_CASE(users_share_a_connection_up_to_the_streams_per_connection) {
