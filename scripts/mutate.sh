@@ -32,7 +32,7 @@ mutations=(
   'plugins/rate_limit/rate_limit.cpp|double(m.total_requests) > 0.1)|double(m.total_requests) > 0.9)|nginx_behaviours'
   'core/src/verdict/run_thresholds.cpp|      if (!v \|\| compare(*v, t.op, t.value)) continue;|      if (!v \|\| !compare(*v, t.op, t.value)) continue;|reports'
   'core/src/run/runner.cpp|  summary.interrupted = stop_.requested() && !aborted_by;|  summary.interrupted = stop_.requested();|reports'
-  'core/src/http/connection.cpp|      if (sink->status / 100 != 1 \|\| sink->status == 101) break;|      break;|unit_connection'
+  'core/src/http/connection.cpp|      if (parser.status() / 100 != 1 \|\| parser.status() == 101) break;|      break;|unit_connection'
   'plugin-api/src/options.cpp|given \&\& same_shape(*given, fallback) ? *given : std::move(fallback);|std::move(fallback);|unit_sdk_options'
   'plugin-api/src/options.cpp|  if (v \&\& v->is_number()) return v->to_number<double>();|  if (false) return 0;|unit_sdk_options'
   'plugin-api/src/markup.cpp|        out += "&amp;";|        out += "\&";|unit_documents|reports'
