@@ -204,9 +204,9 @@ BOOST_AUTO_TEST_CASE(a_handshake_that_chooses_no_protocol_is_refused_by_the_clie
   BOOST_TEST(count(m, "errors", "tls") == 0);
   const auto& sample = m.at("samples").at(0);
   BOOST_TEST(sample.at("key").as_string() == "protocol");
-  BOOST_TEST(sample.at("detail").as_string().find("did not choose HTTP/2 (h2)") !=
-                 std::string::npos,
-             boost::json::serialize(sample));
+  BOOST_TEST(
+      sample.at("detail").as_string().find("did not choose HTTP/2 (h2)") != std::string::npos,
+      boost::json::serialize(sample));
 }
 
 BOOST_AUTO_TEST_CASE(users_share_a_connection_up_to_the_streams_per_connection) {

@@ -74,10 +74,10 @@ bool port_open(int port);
 std::string binary_dir();  // build/bin
 std::string plugin_dir();  // build/lib/perf-agent
 std::string source_dir();
-std::string shared_dir();  // ../shared next to the checkout
-std::string perf_agent();  // build/bin/perf-agent
-std::string demo_api();    // build/bin/perf-demo-api
-std::string temp_dir();    // a fresh folder for this test process
+std::string shared_dir();                    // ../shared next to the checkout
+std::string perf_agent();                    // build/bin/perf-agent
+std::string demo_api();                      // build/bin/perf-demo-api
+std::string temp_dir();                      // a fresh folder for this test process
 std::string slurp(const std::string& path);  // a file's whole text; "" when unreadable
 
 }  // namespace perf::test

@@ -67,7 +67,7 @@ class ResponseParser {
   bool keep_alive_ = false;
   int status_ = 0;
   std::uint64_t body_bytes_ = 0;
-  std::string reason_;        // only while capturing
+  std::string reason_;         // only while capturing
   std::string field_, value_;  // the header being read, only while capturing
 };
 
