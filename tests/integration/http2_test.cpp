@@ -187,14 +187,11 @@ BOOST_AUTO_TEST_CASE(a_handshake_that_chooses_no_protocol_is_refused_by_the_clie
                          "-subj", "/CN=127.0.0.1"});
   BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.err);
   const int port = perf::test::free_port();
-  perf::test::Process server({"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
-                              "-cert", dir + "/alpn-cert.pem", "-key", dir + "/alpn-key.pem",
-                              "-www", "-quiet"});
-  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!perf::test::port_open(port) && std::chrono::steady_clock::now() < ready_by &&
-         server.running())
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // until the port opens
-  BOOST_REQUIRE(perf::test::port_open(port));
+  // s_server says nothing on stderr when ready: Server waits until the port accepts.
+  perf::test::Server server(
+      {"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port), "-cert",
+       dir + "/alpn-cert.pem", "-key", dir + "/alpn-key.pem", "-www", "-quiet"},
+      port);
   const auto r = run(agent("https://127.0.0.1:" + std::to_string(port) + "/", out("no-alpn.json"),
                            {"--users", "1", "--iterations", "3", "--insecure"}));
   BOOST_TEST(r.exit_code == 3, r.err);  // every request failed
