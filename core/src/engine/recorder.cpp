@@ -80,12 +80,39 @@ void describe_request(const PreparedRequest& request, api::ResponseSample& sampl
     sample.request_body = api::sample_excerpt(redact_body(bytes.substr(body + 4)));
 }
 
-std::string timeout_detail(http::ErrorKind kind, http::Clock::duration timeout) {
-  return std::string("no ") +
-         (kind == http::ErrorKind::connect_timeout ? "connection" : "complete response") +
-         " within the timeout (" +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
-         " ms)";
+api::ResponseSample error_sample(const http::Outcome& outcome, http::Clock::duration timeout,
+                                 const std::string& detail) {
+  api::ResponseSample sample;
+  sample.error_kind = std::string(http::to_string(outcome.error));
+  sample.key = sample.error_kind;
+  if (outcome.error == http::ErrorKind::request_timeout ||
+      outcome.error == http::ErrorKind::connect_timeout)
+    sample.detail =
+        std::string("no ") +
+        (outcome.error == http::ErrorKind::connect_timeout ? "connection" : "complete response") +
+        " within the timeout (" +
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+        " ms)";
+  else
+    sample.detail = !detail.empty() ? detail
+                    : outcome.cause ? outcome.cause.message()
+                                    : sample.error_kind;
+  return sample;
+}
+
+api::ResponseSample response_sample(int status, const std::string& status_line,
+                                    const api::HeaderList& headers, const std::string& body,
+                                    std::uint64_t body_bytes) {
+  api::ResponseSample sample;
+  sample.key = std::to_string(status);
+  sample.status = status;
+  sample.status_line = api::sample_excerpt(status_line, 256);
+  for (const auto& [name, value] : headers)
+    if (api::sample_keeps_header(name))
+      sample.headers.emplace_back(api::sample_excerpt(name, 128), api::sample_excerpt(value, 256));
+  sample.body = api::sample_excerpt(body);
+  sample.body_bytes = body_bytes;
+  return sample;
 }
 
 void Recorder::keep_sample(const http::Outcome& outcome, const http::PreparedRequest& request,
@@ -96,22 +123,11 @@ void Recorder::keep_sample(const http::Outcome& outcome, const http::PreparedReq
     // Nothing new (a status capture cut short by an error already sampled): start over.
   } else if (outcome.error != http::ErrorKind::none) {
     error_sampled[std::size_t(outcome.error)] = true;
-    sample.error_kind = std::string(http::to_string(outcome.error));
-    sample.key = sample.error_kind;
-    if (outcome.error == http::ErrorKind::request_timeout ||
-        outcome.error == http::ErrorKind::connect_timeout)
-      sample.detail = timeout_detail(outcome.error, timeout);
-    else
-      sample.detail = outcome.cause ? outcome.cause.message() : sample.error_kind;
+    sample = error_sample(outcome, timeout);
   } else if (captured && sampling.capturing == outcome.status) {
     sampling.seen[std::size_t(outcome.status)] = true;
-    sample.key = std::to_string(outcome.status);
-    sample.status = outcome.status;
-    sample.status_line = api::sample_excerpt(sampling.status_line, 256);
-    for (auto& [name, value] : sampling.scratch.headers)
-      sample.headers.emplace_back(api::sample_excerpt(name, 128), api::sample_excerpt(value, 256));
-    sample.body = api::sample_excerpt(sampling.scratch.body);
-    sample.body_bytes = sampling.scratch.body_bytes;
+    sample = response_sample(outcome.status, sampling.status_line, sampling.scratch.headers,
+                             sampling.scratch.body, sampling.scratch.body_bytes);
   }
   if (captured) {
     sampling.capturing = 0;

@@ -24,33 +24,18 @@ namespace {
 void keep_probe_sample(std::vector<api::ResponseSample>& samples,
                        const http::PreparedRequest& prepared, const http::Outcome& outcome,
                        const http::Capture& capture, double timeout_s) {
-  api::ResponseSample sample;
   if (outcome.error == http::ErrorKind::aborted) return;
-  if (outcome.error != http::ErrorKind::none) {
-    sample.error_kind = std::string(http::to_string(outcome.error));
-    sample.key = sample.error_kind;
-    if (outcome.error == http::ErrorKind::request_timeout ||
-        outcome.error == http::ErrorKind::connect_timeout)
-      sample.detail =
-          engine::timeout_detail(outcome.error, std::chrono::duration_cast<http::Clock::duration>(
-                                                    std::chrono::duration<double>(timeout_s)));
-    else
-      sample.detail = !capture.error_detail.empty() ? capture.error_detail
-                      : outcome.cause               ? outcome.cause.message()
-                                                    : sample.key;
-  } else if (outcome.status / 100 != 2) {
-    sample.key = std::to_string(outcome.status);
-    sample.status = outcome.status;
-    sample.status_line = api::sample_excerpt(capture.status_line, 256);
-    for (const auto& [name, value] : capture.headers)
-      if (api::sample_keeps_header(name))
-        sample.headers.emplace_back(api::sample_excerpt(name, 128),
-                                    api::sample_excerpt(value, 256));
-    sample.body = api::sample_excerpt(capture.body);
-    sample.body_bytes = capture.body_bytes;
-  } else {
+  api::ResponseSample sample;
+  if (outcome.error != http::ErrorKind::none)
+    sample = engine::error_sample(
+        outcome,
+        std::chrono::duration_cast<http::Clock::duration>(std::chrono::duration<double>(timeout_s)),
+        capture.error_detail);
+  else if (outcome.status / 100 != 2)
+    sample = engine::response_sample(outcome.status, capture.status_line, capture.headers,
+                                     capture.body, capture.body_bytes);
+  else
     return;
-  }
   for (const auto& s : samples)
     if (s.key == sample.key) return;
   engine::describe_request(prepared, sample);

@@ -17,8 +17,15 @@ namespace perf::engine {
 // "POST /v3/kv/put" (credentials in the query replaced by "***") and the start of the body, from
 // the bytes on the wire.
 void describe_request(const http::PreparedRequest& request, api::ResponseSample& sample);
-// "no complete response within the timeout (5000 ms)".
-std::string timeout_detail(http::ErrorKind kind, http::Clock::duration timeout);
+// The sample of a transport error: its kind, and what failed ("no complete response within the
+// timeout (5000 ms)" for timeouts; else `detail` when given, else the cause's message).
+api::ResponseSample error_sample(const http::Outcome& outcome, http::Clock::duration timeout,
+                                 const std::string& detail = {});
+// The sample of a response: status line, the headers that explain it, the body's start, all as
+// text a report can hold (api::sample_excerpt).
+api::ResponseSample response_sample(int status, const std::string& status_line,
+                                    const api::HeaderList& headers, const std::string& body,
+                                    std::uint64_t body_bytes);
 
 struct Recorder {
   metrics::LatencyHistogram latency;
