@@ -54,6 +54,7 @@ struct PhaseRun {
   Schedule schedule;
   ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model
   std::uint64_t arrival_seed = 1;
+  Segment segment;
   double planned_s = 0;  // how long the schedule runs (0: until the iterations are done)
   Clock::duration timeout{};
   Clock::time_point start;
@@ -149,9 +150,10 @@ class Worker {
     return *h2_connections_.back();
   }
 
-  // Closed model over HTTP/2: this thread's users share connections, `streams` users each.
-  http::H2Connection& h2_connection_of(int user) {
-    const std::size_t k = std::size_t(user) / workers_ / run_.streams;
+  // Closed model over HTTP/2: this thread's users share connections, `streams` users each
+  // (`local`: the user's place among this thread's users).
+  http::H2Connection& h2_connection_of(std::size_t local) {
+    const std::size_t k = local / run_.streams;
     while (h2_connections_.size() <= k) new_h2_connection();
     return *h2_connections_[k];
   }
@@ -184,10 +186,16 @@ class Worker {
     const int peak = int(std::ceil(run_.schedule.peak()));
     WaitGroup users(context_.get_executor());
     std::vector<std::unique_ptr<Http1User>> http1_users;
-    for (int user = int(index_); user < peak; user += int(workers_)) {
+    // User k of the whole run belongs to segment k mod N; this segment's users are striped over
+    // the threads in turn (its j-th user is the whole run's j·N + I).
+    const auto& segment = run_.segment;
+    const int stride = int(segment.count * workers_);
+    std::size_t local = 0;
+    for (int user = int(segment.index + segment.count * index_); user < peak;
+         user += stride, ++local) {
       users.add();
       if (run_.streams > 0) {
-        asio::co_spawn(context_, virtual_user(user, h2_connection_of(user)),
+        asio::co_spawn(context_, virtual_user(user, h2_connection_of(local)),
                        [&users](std::exception_ptr) { users.done(); });
       } else {
         http1_users.push_back(std::make_unique<Http1User>(*this, user, new_connection(), users));
@@ -363,7 +371,8 @@ class Worker {
     for (std::uint64_t k = 0;; ++k) {
       const double t = arrivals.next();
       if (t == Schedule::never || t >= run_.planned_s) break;
-      if (k % workers_ != index_) continue;
+      // Arrival k is segment k mod N's; a segment's arrivals go to its threads in turn.
+      if (!run_.segment.owns(k) || (k / run_.segment.count) % workers_ != index_) continue;
       if (run_.should_stop(Clock::now())) break;
       const auto intended = run_.start + seconds(t);
       if (intended > Clock::now()) {
@@ -482,7 +491,12 @@ api::Snapshot close_interval(PhaseRun& run) {
   point.p95_ms = part.percentile_ms(95);
   point.p99_ms = part.percentile_ms(99);
   point.active_users = run.interval_users;
-  point.target = run.schedule.value_at(std::min(t, run.planned_s));
+  // The segment's part of the schedule: its users among those the whole run has now, or its
+  // share of the whole run's rate.
+  const double whole = run.schedule.value_at(std::min(t, run.planned_s));
+  point.target = run.phase.model == api::LoadModel::closed
+                     ? double(run.segment.share_of(std::uint64_t(std::ceil(whole))))
+                     : whole / run.segment.count;
   point.target_rss_mb = run.hooks.target_rss_mb ? run.hooks.target_rss_mb() : -1;
   run.totals.add_counts(part);
   if (dt > 0.05 || part.total_requests > 0) {
@@ -573,9 +587,15 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
         options_.max_connections > 0
             ? options_.max_connections
             : int(std::ceil(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0) / streams));
+    // A bound given for the whole run is shared by its segments.
+    if (options_.max_connections > 0 && options_.segment.count > 1)
+      phase.max_connections = int((std::uint64_t(phase.max_connections) + options_.segment.count -
+                                   1) / options_.segment.count);
   }
   run->planned_s = run->schedule.duration_s();
-  run->iterations_left = std::int64_t(phase.iterations);
+  run->segment = options_.segment;
+  // Iterations: this segment's share of the run's (iteration k is segment k mod N's).
+  run->iterations_left = std::int64_t(run->segment.share_of(phase.iterations));
   run->hooks = std::move(hooks);
   run->phase = std::move(phase);
 
