@@ -158,7 +158,10 @@ std::string help_text(const std::string& command) {
     out << "Usage: perf-agent merge A.json B.json ... -o merged.json [--threshold EXPR]...\n\n"
            "Combines JSON results of one plan run in parts (several load generators at once, or\n"
            "cases run separately): counts summed, histograms merged exactly, throughput over the\n"
-           "longest part, assertions and thresholds re-evaluated on the merged numbers.\n";
+           "longest part, assertions and thresholds re-evaluated on the merged numbers.\n"
+           "Segments of a distributed run (run --segment I/N) must be of one plan and each given\n"
+           "once, none missing unless --allow-partial; their per-second series are aligned on\n"
+           "wall time.\n";
   } else {
     out << "perf-agent " << PERF_AGENT_VERSION
         << " - plans and runs performance tests from an OpenAPI description\n\n"
@@ -211,7 +214,9 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add_options()("output,o", po::value<std::string>(), "merged result file")(
         "input", po::value<std::vector<std::string>>(), "result files")(
         "threshold", po::value<std::vector<std::string>>()->composing(),
-        "k6-style threshold over the merged run");
+        "k6-style threshold over the merged run")(
+        "allow-partial",
+        "segments: merge even with some missing (recorded in the result's segment)");
   }
   po::positional_options_description positional;
   if (cl.command == "merge") positional.add("input", -1);
@@ -227,6 +232,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.help = vm.count("help") > 0;
   cl.json_output = vm.count("json") > 0;
   cl.quiet = vm.count("quiet") > 0;
+  cl.allow_partial = vm.count("allow-partial") > 0;
   cl.plugin_dirs = list<std::string>(vm, "plugin-dir");
   if (vm.count("config")) cl.config_file = vm["config"].as<std::string>();
   if (vm.count("spec")) cl.spec = vm["spec"].as<std::string>();

@@ -50,6 +50,7 @@ struct CommandLine {
   std::string segment;   // --segment I/N or auto (distributed runs)
   std::string start_at;  // --start-at: Unix seconds or RFC 3339
   std::vector<std::string> inputs;  // merge: result files
+  bool allow_partial = false;       // merge: segments may be missing
   settings::SettingsInput settings_input;
 };
 

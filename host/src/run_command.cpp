@@ -132,8 +132,11 @@ int run_command(const CommandLine& cl) {
   std::map<std::string, std::shared_ptr<api::TestType>> types;
   for (const auto& c : plan.test_cases) {
     if (types.count(c.test_type)) continue;
-    if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type))
+    if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type)) {
       types[c.test_type] = registry.create_test_type(*plugin);
+      if (plugin->traits & api::trait_segments_divide)
+        options.segment_dividing_types.insert(c.test_type);
+    }
   }
   std::vector<std::string> warnings;
   options.decoration =
