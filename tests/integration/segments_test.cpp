@@ -7,6 +7,10 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <fstream>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -140,4 +144,128 @@ BOOST_AUTO_TEST_CASE(merge_refuses_missing_duplicate_and_foreign_segments) {
   const auto doc = json::parse(perf::test::slurp(out("partial.json")));
   BOOST_TEST(doc.at("segment").at("partial").as_bool());
   BOOST_TEST(doc.at("segment").at("missing") == json::parse("[2]"));
+}
+
+BOOST_AUTO_TEST_CASE(distribute_writes_kubernetes_manifests_the_api_schemas_accept) {
+  const auto dir = out("k8s");
+  const auto r = run({perf::test::perf_agent(),
+                      "distribute",
+                      "--engine",
+                      "kubernetes",
+                      "--segments",
+                      "3",
+                      "--spec",
+                      demo_spec(),
+                      "--tests",
+                      "load",
+                      "--include-path",
+                      "/fast",
+                      "--target",
+                      "http://127.0.0.1:9",
+                      "--rate",
+                      "90",
+                      "--duration",
+                      "5",
+                      "--image",
+                      "registry.example/perf-agent:1",
+                      "-o",
+                      dir});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto manifests = dir + "/perf-agent.k8s.yaml";
+  // The YAML's documents as JSON, then each checked against the Kubernetes API schemas.
+  const auto converted =
+      run({"python3", perf::test::source_dir() + "/tests/tools/yaml_to_json.py", manifests});
+  BOOST_REQUIRE_MESSAGE(converted.exit_code == 0, converted.err);
+  const auto json_file = dir + "/manifests.json";
+  {
+    std::ofstream f(json_file);
+    f << converted.out;
+  }
+  const auto checked =
+      run({"sh", "-c", "node \"$0\" \"$1\" < \"$2\"",
+           perf::test::source_dir() + "/tests/tools/validate_k8s.js",
+           perf::test::source_dir() + "/tests/fixtures/kubernetes-models/node_modules", json_file});
+  BOOST_TEST(checked.exit_code == 0, checked.err);
+  BOOST_TEST(checked.out ==
+             "ok v1/ConfigMap perf-agent-plan\n"
+             "ok v1/PersistentVolumeClaim perf-agent-results\n"
+             "ok batch/v1/Job perf-agent-segments\n"
+             "ok batch/v1/Job perf-agent-merge\n");
+  const auto docs = json::parse(converted.out).as_array();
+  const auto& job = docs.at(2).at("spec");
+  BOOST_TEST(job.at("completionMode").as_string() == "Indexed");
+  BOOST_TEST(job.at("completions").as_int64() == 3);
+  BOOST_TEST(job.at("parallelism").as_int64() == 3);
+  const auto& container = job.at("template").at("spec").at("containers").at(0);
+  BOOST_TEST(container.at("image").as_string() == "registry.example/perf-agent:1");
+  std::string command;
+  for (const auto& word : container.at("command").as_array())
+    command += std::string(word.as_string()) + " ";
+  BOOST_TEST(
+      command.find("run --plan /plan/plan.json --tests load --target http://127.0.0.1:9 --rate 90 "
+                   "--duration 5 --segment auto --start-at $(START_AT)") != std::string::npos,
+      command);
+  BOOST_TEST(command.find("--spec") == std::string::npos);  // the plan replaces the spec
+  // The ConfigMap holds the plan written beside it.
+  BOOST_TEST(json::parse(std::string(docs.at(0).at("data").at("plan.json").as_string())) ==
+             json::parse(perf::test::slurp(dir + "/plan.json")));
+}
+
+// The Slurm script's task command, run as srun would run it (SLURM_PROCID/SLURM_NTASKS set),
+// then the merge it ends with: the whole plan, merged.
+BOOST_AUTO_TEST_CASE(distribute_for_slurm_runs_each_task_as_a_segment_and_merges) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto dir = out("slurm");
+  const auto r = run({perf::test::perf_agent(),
+                      "distribute",
+                      "--engine",
+                      "slurm",
+                      "--segments",
+                      "2",
+                      "--spec",
+                      demo_spec(),
+                      "--tests",
+                      "load",
+                      "--include-path",
+                      "/fast",
+                      "--target",
+                      demo.url(),
+                      "--users",
+                      "3",
+                      "--iterations",
+                      "41",
+                      "--threshold",
+                      "http_reqs: count==41",
+                      "-o",
+                      dir});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto start = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+  std::filesystem::create_directories(dir + "/results");
+  for (const char* task : {"0", "1"}) {
+    const auto t =
+        run({"bash", dir + "/segment.sh"}, {"PERF_AGENT=" + perf::test::perf_agent(),
+                                            "PERF_AGENT_DIR=" + dir, "PERF_AGENT_START_AT=" + start,
+                                            std::string("SLURM_PROCID=") + task, "SLURM_NTASKS=2"});
+    BOOST_REQUIRE_MESSAGE(t.exit_code == 0 || t.exit_code == 1, t.err);
+  }
+  const auto m = run({perf::test::perf_agent(), "merge", dir + "/results/segment-0.json",
+                      dir + "/results/segment-1.json", "-o", dir + "/results/merged.json",
+                      "--threshold", "http_reqs: count==41"});
+  BOOST_TEST(m.exit_code == 0, m.err);  // the run-wide threshold holds on the merged run only
+  const auto merged = json::parse(perf::test::slurp(dir + "/results/merged.json"));
+  BOOST_TEST(merged.at("segment").at("merged") == json::parse("[0, 1]"));
+  BOOST_TEST(requests(merged.at("test_cases").at(0).as_object()) == 41);
+
+  const auto bad = run({perf::test::perf_agent(), "distribute", "--engine", "pbs", "--segments",
+                        "2", "--target", demo.url(), "-o", dir});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err ==
+             "perf-agent: distribute: --engine: expected slurm or kubernetes, got 'pbs'\n");
+  const auto zero = run({perf::test::perf_agent(), "distribute", "--engine", "slurm", "--segments",
+                         "0", "--target", demo.url(), "-o", dir});
+  BOOST_TEST(zero.exit_code == 2);
+  BOOST_TEST(zero.err.find("--segments: expected a whole number of at least 1") !=
+             std::string::npos);
 }
