@@ -269,3 +269,18 @@ BOOST_AUTO_TEST_CASE(distribute_for_slurm_runs_each_task_as_a_segment_and_merges
   BOOST_TEST(zero.err.find("--segments: expected a whole number of at least 1") !=
              std::string::npos);
 }
+
+// 1 user over 2 segments runs 1 + 0: the empty segment says so and does not fail the job.
+BOOST_AUTO_TEST_CASE(a_segment_with_no_share_says_so_with_a_warning) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto file = out("empty.json");
+  const auto r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast",
+                      "--users", "1", "--iterations", "5", "--segment", "1/2", "--quiet",
+                      "--report", "json:" + file});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto doc = json::parse(perf::test::slurp(file));
+  const auto& c = doc.at("test_cases").at(0);
+  BOOST_TEST(c.at("verdict").as_string() == "warning");
+  BOOST_TEST(c.at("reason").as_string().starts_with("segment 1/2 has no share of this case"));
+  BOOST_TEST(requests(c.as_object()) == 0);
+}

@@ -115,6 +115,11 @@ api::RunSummary merge_results(std::vector<api::RunSummary> parts,
                               const std::vector<std::string>& files, bool allow_partial) {
   if (parts.empty()) throw UserError("merge: no results to merge");
   const auto segment = merged_segments(parts, files, allow_partial);
+  // Segment 0 first: the cases it alone ran (probes) and its findings lead the merge.
+  if (segment.count > 0)
+    std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) {
+      return a.info.segment.index < b.info.segment.index;
+    });
   api::RunSummary merged;
   std::map<std::string, std::size_t> index;
   for (auto& part : parts) {

@@ -293,6 +293,15 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
         }
       }
       verdict::apply_case_thresholds(result);
+      if (!options_.segment.whole() && result.metrics.total_requests == 0 &&
+          !result.interrupted && result.verdict == api::Verdict::error) {
+        // 1 user over 2 segments runs 1 + 0: the empty share is not an error of the run.
+        result.verdict = api::Verdict::warning;
+        result.reason = "segment " + std::to_string(options_.segment.index) + "/" +
+                        std::to_string(options_.segment.count) +
+                        " has no share of this case (fewer users, arrivals or iterations than "
+                        "segments): the other segments ran it, and merge judges the whole";
+      }
       bus_.case_done(result);
       summary.cases.push_back(std::move(result));
     }
