@@ -13,6 +13,7 @@ packages=(
   abigail-tools
   etcd-server python3-jupyter-server
   libnghttp2-dev nghttp2-client
+  slurm-wlm munge
 )
 missing=()
 for p in "${packages[@]}"; do
