@@ -57,7 +57,12 @@ int processes_with(const std::string& entry) {
 
 BOOST_AUTO_TEST_CASE(srun_runs_two_tasks_of_a_batch_script) {
   require_slurm();
+  const auto starting = std::chrono::steady_clock::now();
   SlurmCluster cluster;
+  BOOST_TEST_MESSAGE("cluster started in " << std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::steady_clock::now() - starting)
+                                                  .count()
+                                           << " ms");
   BOOST_TEST_MESSAGE("cluster in " << cluster.dir() << ", " << cluster.cpus() << " CPUs, "
                                    << cluster.env().front());
   BOOST_REQUIRE_GE(cluster.cpus(), 1);
@@ -94,6 +99,7 @@ BOOST_AUTO_TEST_CASE(exit_code_timeout_and_cleanup) {
 
     write_script(dir + "/fails.sh", "echo failing\nexit 3\n");
     const auto failed = cluster.run_batch(dir + "/fails.sh", dir, std::chrono::seconds(30));
+    BOOST_TEST_MESSAGE(failed.err);
     BOOST_TEST(failed.exit_code == 3);
     BOOST_TEST(failed.out == "failing\n");
 

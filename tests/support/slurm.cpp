@@ -258,7 +258,7 @@ SlurmCluster::SlurmCluster() : daemons_(std::make_unique<Daemons>()) {
          << "AccountingStorageType=accounting_storage/none\nJobCompType=jobcomp/none\n"
          << "SwitchType=switch/none\nMpiDefault=none\n"
          << "SelectType=select/cons_tres\nSelectTypeParameters=CR_CPU\n"
-         << "SchedulerType=sched/backfill\n"
+         << "SchedulerType=sched/backfill\nSchedulerParameters=batch_sched_delay=0\n"
          << "ReturnToService=2\nSlurmdParameters=config_overrides\n"
          << "MailProg=/bin/true\n"
          << "NodeName=" << node_name << " NodeHostname=localhost NodeAddr=" << address
@@ -310,6 +310,15 @@ SlurmCluster::SlurmCluster() : daemons_(std::make_unique<Daemons>()) {
       throw std::runtime_error("the node did not become idle (sinfo says \"" + state + "\"; " +
                                daemons_->slurmctld->how_it_ended() + ", " +
                                daemons_->slurmd->how_it_ended() + ")");
+    // slurmctld's scheduler first runs about 3 s after its start, whatever batch_sched_delay
+    // says; later jobs start within its 1 s loop. A first job that runs `true` makes sure the
+    // node really takes jobs, and that the caller's jobs start promptly (which matters to
+    // `--start-at` instants).
+    std::ofstream(dir_ + "/probe.sh") << "#!/bin/sh\ntrue\n";
+    const auto probe = run_batch("probe.sh", dir_, std::chrono::seconds(30));
+    if (probe.exit_code != 0)
+      throw std::runtime_error("a first job (true) did not complete: exit code " +
+                               std::to_string(probe.exit_code) + "\n" + probe.err + probe.out);
   } catch (const std::exception& e) {
     const std::string message = std::string("Slurm cluster in ") + dir_ +
                                 " did not start: " + e.what() + "\n" + log_tails();
@@ -346,7 +355,7 @@ CommandResult SlurmCluster::run_batch(const std::string& script, const std::stri
   CommandResult result;
   const auto submitted =
       run({"/usr/bin/sbatch", "--parsable", "--chdir=" + workdir, path}, env(), timeout);
-  result.err = submitted.out + submitted.err;
+  result.err = submitted.err;  // its stdout is the job ID (--parsable), named below
   if (submitted.exit_code != 0) {
     result.exit_code = submitted.exit_code == -1 ? -1 : submitted.exit_code;
     result.err += "(sbatch failed)\n";
@@ -379,7 +388,10 @@ CommandResult SlurmCluster::run_batch(const std::string& script, const std::stri
   const std::string exit = field(line, "ExitCode");  // "status:signal"
   if (!out_path.empty()) result.out = slurp(out_path);
   if (!err_path.empty() && err_path != out_path) result.err += slurp(err_path);
-  result.err += "job " + id + ": " + state + " ExitCode=" + exit + "\n";
+  result.err += "job " + id + ": " + state + " ExitCode=" + exit +
+                " SubmitTime=" + field(line, "SubmitTime") +
+                " StartTime=" + field(line, "StartTime") + " EndTime=" + field(line, "EndTime") +
+                "\n";
   if (!done) {
     result.exit_code = -1;
   } else {
