@@ -14,6 +14,7 @@ packages=(
   etcd-server python3-jupyter-server
   libnghttp2-dev nghttp2-client
   python3-yaml
+  slurm-wlm munge
 )
 missing=()
 for p in "${packages[@]}"; do
