@@ -3,11 +3,13 @@
 // parts that do not make one run.
 #define BOOST_TEST_MODULE segments
 #include "process.hpp"
+#include "slurm.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include <filesystem>
@@ -274,13 +276,64 @@ BOOST_AUTO_TEST_CASE(distribute_for_slurm_runs_each_task_as_a_segment_and_merges
 BOOST_AUTO_TEST_CASE(a_segment_with_no_share_says_so_with_a_warning) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const auto file = out("empty.json");
-  const auto r = run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast",
-                      "--users", "1", "--iterations", "5", "--segment", "1/2", "--quiet",
-                      "--report", "json:" + file});
+  const auto r =
+      run({perf::test::perf_agent(), "run", "--target", demo.url() + "/fast", "--users", "1",
+           "--iterations", "5", "--segment", "1/2", "--quiet", "--report", "json:" + file});
   BOOST_TEST(r.exit_code == 0, r.err);
   const auto doc = json::parse(perf::test::slurp(file));
   const auto& c = doc.at("test_cases").at(0);
   BOOST_TEST(c.at("verdict").as_string() == "warning");
   BOOST_TEST(c.at("reason").as_string().starts_with("segment 1/2 has no share of this case"));
   BOOST_TEST(requests(c.as_object()) == 0);
+}
+
+// The whole path on a real (one-node) Slurm cluster: distribute writes the batch script, sbatch
+// runs two segments with srun, started together by --start-at, and the job ends with the merge,
+// whose exit code is the job's.
+BOOST_AUTO_TEST_CASE(a_slurm_job_runs_two_segments_together_and_merges_them) {
+  std::string why;
+  BOOST_REQUIRE_MESSAGE(perf::test::slurm_available(why), why);
+  perf::test::SlurmCluster cluster;
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto dir = out("sbatch");
+  const auto r = run({perf::test::perf_agent(),
+                      "distribute",
+                      "--engine",
+                      "slurm",
+                      "--segments",
+                      "2",
+                      "--spec",
+                      demo_spec(),
+                      "--tests",
+                      "load",
+                      "--include-path",
+                      "/fast",
+                      "--target",
+                      demo.url(),
+                      "--rate",
+                      "40",
+                      "--duration",
+                      "2",
+                      "--start-delay",
+                      "3",
+                      "--threshold",
+                      "http_reqs: count==80",
+                      "-o",
+                      dir});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto job = cluster.run_batch(dir + "/perf-agent.sbatch", dir, std::chrono::seconds(90));
+  BOOST_TEST(job.exit_code == 0, job.out << job.err);
+  const auto merged = json::parse(perf::test::slurp(dir + "/results/merged.json"));
+  BOOST_TEST(merged.at("segment").at("merged") == json::parse("[0, 1]"));
+  BOOST_TEST(requests(merged.at("test_cases").at(0).as_object()) == 80);  // 40 req/s x 2 s
+  // Both tasks began their load at the same instant (within the timers' and the clock's grain).
+  double starts[2];  // start_time: Unix seconds
+  for (int i = 0; i < 2; ++i) {
+    const auto part =
+        json::parse(perf::test::slurp(dir + "/results/segment-" + std::to_string(i) + ".json"));
+    BOOST_TEST(requests(part.at("test_cases").at(0).as_object()) == 40);
+    starts[i] = part.at("test_cases").at(0).at("metrics").at("start_time").to_number<double>();
+    BOOST_TEST(!part.at("segment").as_object().contains("late_start_s"));  // none was late
+  }
+  BOOST_TEST(std::abs(starts[0] - starts[1]) < 0.05, starts[0] << " vs " << starts[1]);
 }
