@@ -23,7 +23,7 @@ mutations=(
   'plugins/pagination/pagination.cpp|.second) ++duplicates;|.second) duplicates += 0;|data_behaviours'
   'reporters/junit/junit_reporter.cpp|      failures += f;|      failures += 0;|reports'
   'plugins/caching/caching.cpp|        etag_304 = e.status == 304;|        etag_304 = e.status == 304 \|\| e.status == 200;|nginx_behaviours'
-  'core/src/engine/load_engine.cpp|open_request(connection, intended),|open_request(connection, Clock::now()),|engine_truth'
+  'core/src/engine/load_engine.cpp|open_request(connection, intended, k),|open_request(connection, Clock::now(), k),|engine_truth'
   'plugins/stress/stress.cpp|    if (errors > settings.error_threshold_percent)|    if (errors > 100 * settings.error_threshold_percent)|load_shapes|unit_analysis_plugins'
   'plugins/spike/spike.cpp|    } else if (spike_error_rate > s.error_threshold_percent) {|    } else if (spike_error_rate > 100) {|load_shapes|unit_analysis_plugins'
   'plugins/memory_leak/memory_leak.cpp|fit && fit->slope > limit && growth_mb|fit \&\& fit->slope < limit \&\& growth_mb|data_behaviours|unit_analysis_plugins'

@@ -393,7 +393,7 @@ class Worker {
 
   // `k`: the arrival's number in the whole run (flows pick their flow and data row by it).
   void launch(Clock::time_point intended, WaitGroup& in_flight, std::uint64_t k) {
-    if (run_.streams > 0 && !run_.flows) return launch_h2(intended, in_flight);
+    if (run_.streams > 0 && !run_.flows) return launch_h2(intended, in_flight, k);
     http::Connection* connection = nullptr;
     if (!idle_.empty()) {
       connection = idle_.back();
@@ -405,14 +405,15 @@ class Worker {
       return;
     }
     if (run_.flows) return start_flow(*connection, intended, in_flight, k);
-    start_request(*connection, intended, in_flight);
+    start_request(*connection, intended, in_flight, k);
   }
 
   template <class Link>
-  void start_request(Link& connection, Clock::time_point intended, WaitGroup& in_flight) {
+  void start_request(Link& connection, Clock::time_point intended, WaitGroup& in_flight,
+                     std::uint64_t k) {
     in_flight.add();
     active += 1;
-    asio::co_spawn(context_, open_request(connection, intended),
+    asio::co_spawn(context_, open_request(connection, intended, k),
                    [this, &in_flight](std::exception_ptr) {
                      active -= 1;
                      in_flight.done();
@@ -422,7 +423,7 @@ class Worker {
   // HTTP/2: the arrival takes a stream on the connection freed last that has one, else opens a
   // connection under the bound, else is dropped. h2_free_ holds each connection with a free
   // stream once.
-  void launch_h2(Clock::time_point intended, WaitGroup& in_flight) {
+  void launch_h2(Clock::time_point intended, WaitGroup& in_flight, std::uint64_t k) {
     http::H2Connection* connection = nullptr;
     if (!h2_free_.empty()) {
       connection = h2_free_.back();
@@ -435,14 +436,16 @@ class Worker {
     }
     connection->claim();
     if (!connection->has_free_slot()) h2_free_.pop_back();
-    start_request(*connection, intended, in_flight);
+    start_request(*connection, intended, in_flight, k);
   }
 
   template <class Link>
-  asio::awaitable<void> open_request(Link& connection, Clock::time_point intended) {
-    const std::size_t index = next_request_;
+  // Arrival k of the whole run sends request (data row) k mod rows, whichever thread or segment
+  // takes it, so the rows split with the arrivals.
+  asio::awaitable<void> open_request(Link& connection, Clock::time_point intended,
+                                     std::uint64_t k) {
+    const std::size_t index = std::size_t(k % run_.requests.size());
     const auto& request = run_.requests[index];
-    next_request_ = (next_request_ + 1) % run_.requests.size();
     http::Outcome outcome;
     if constexpr (std::is_same_v<Link, http::Connection>) {
       connection.set_deadline(Clock::now() + run_.timeout);
@@ -532,7 +535,6 @@ class Worker {
   std::vector<asio::steady_timer*> timers_;
 
   std::size_t max_connections_ = 0;
-  std::size_t next_request_ = 0;
   asio::steady_timer sweeper_timer_{context_};
   bool finished_ = false;
 };
