@@ -146,6 +146,8 @@ std::string help_text(const std::string& command) {
            "Combines JSON results of one plan run in parts (several load generators at once, or\n"
            "cases run separately): counts summed, histograms merged exactly, throughput over the\n"
            "longest part, assertions and thresholds re-evaluated on the merged numbers.\n";
+  } else if (command == "compare" || command == "history") {
+    out << analysis_help(command) << (command == "compare" ? compare_options() : history_options());
   } else {
     out << "perf-agent " << PERF_AGENT_VERSION
         << " - plans and runs performance tests from an OpenAPI description\n\n"
@@ -155,6 +157,8 @@ std::string help_text(const std::string& command) {
            "  plan      write the test plan for a spec without running it\n"
            "  plugins   list the loaded test types and reporters\n"
            "  merge     combine JSON results of runs in parts\n"
+           "  compare   compare two results: changes with confidence intervals and verdicts\n"
+           "  history   store results and find where a metric changed across runs\n"
            "  version   print the version\n\n"
            "perf-agent COMMAND --help shows the options of a command.\n";
   }
@@ -172,9 +176,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "--version") cl.command = "version";
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
-      cl.command != "merge")
+      cl.command != "merge" && cl.command != "compare" && cl.command != "history")
     throw UserError("unknown command '" + cl.command +
-                    "' (commands: run, plan, plugins, merge, version, help)");
+                    "' (commands: run, plan, plugins, merge, compare, history, version, help)");
 
   po::options_description options;
   options.add(general_options());
@@ -191,9 +195,14 @@ CommandLine parse_command_line(int argc, char** argv) {
         "input", po::value<std::vector<std::string>>(), "result files")(
         "threshold", po::value<std::vector<std::string>>()->composing(),
         "k6-style threshold over the merged run");
+  } else if (cl.command == "compare") {
+    options.add(compare_options());
+  } else if (cl.command == "history") {
+    options.add(history_options());
   }
   po::positional_options_description positional;
-  if (cl.command == "merge") positional.add("input", -1);
+  if (cl.command == "merge" || cl.command == "compare" || cl.command == "history")
+    positional.add("input", -1);
   po::variables_map vm;
   try {
     po::store(
@@ -281,6 +290,11 @@ CommandLine parse_command_line(int argc, char** argv) {
     cl.streams = n;
   }
   cl.inputs = list<std::string>(vm, "input");
+  cl.max_changes = list<std::string>(vm, "max-change");
+  if (vm.count("min-effect")) cl.min_effect = vm["min-effect"].as<std::string>();
+  if (vm.count("db")) cl.db_path = vm["db"].as<std::string>();
+  if (vm.count("case")) cl.case_id = vm["case"].as<std::string>();
+  if (vm.count("metric")) cl.metric = vm["metric"].as<std::string>();
 
   // Settings flags, by setting key, with the flag's name for messages.
   auto& in = cl.settings_input;

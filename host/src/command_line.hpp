@@ -20,7 +20,7 @@ struct ReportRequest {
 };
 
 struct CommandLine {
-  std::string command;  // plugins, plan, run, merge, help, version
+  std::string command;  // plugins, plan, run, merge, compare, history, help, version
   bool help = false;
   bool json_output = false;  // plugins --json
   bool quiet = false;
@@ -45,12 +45,24 @@ struct CommandLine {
   std::string ca_file;
   bool http2 = false;               // --http2
   int streams = 1;                  // --streams: concurrent streams per HTTP/2 connection
-  std::vector<std::string> inputs;  // merge: result files
+  std::vector<std::string> inputs;  // merge, compare: result files; history: [import FILE...]
   settings::SettingsInput settings_input;
+
+  // compare and history (analysis_options.cpp)
+  std::vector<std::string> max_changes;  // --max-change METRIC:PERCENT
+  std::string min_effect;                // --min-effect PCT ("" for the default)
+  std::string db_path;                   // --db ("" for the default)
+  std::string case_id;                   // --case
+  std::string metric;                    // --metric
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.
 CommandLine parse_command_line(int argc, char** argv);
+
+// The options of compare and history (analysis_options.cpp).
+boost::program_options::options_description compare_options();
+boost::program_options::options_description history_options();
+std::string analysis_help(const std::string& command);  // usage lines of compare or history
 
 // Help for one command ("" for the overview).
 std::string help_text(const std::string& command);

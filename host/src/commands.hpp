@@ -10,6 +10,8 @@ int plugins_command(const CommandLine& cl);
 int plan_command(const CommandLine& cl);
 int run_command(const CommandLine& cl);
 int merge_command(const CommandLine& cl);
+int compare_command(const CommandLine& cl);
+int history_command(const CommandLine& cl);
 
 // Warnings about plugin files that could not be loaded, one line each, on stderr.
 void warn_about_plugins(const plugins::PluginRegistry& registry);
