@@ -34,7 +34,12 @@ PlotLine distribution(const std::string& name, const char* color, const api::Met
 PlotLine series(const std::string& name, const char* color, const api::Metrics& m,
                 double api::IntervalPoint::*field) {
   PlotLine line{name, color, {}, false};
-  for (const auto& p : m.intervals) line.points.emplace_back(p.t_s, p.*field);
+  double previous_t = 0;
+  for (const auto& p : m.intervals) {
+    // A closing sliver of a second has a wild rate; the comparison leaves it out too.
+    if (p.t_s - previous_t >= 0.5) line.points.emplace_back(p.t_s, p.*field);
+    previous_t = p.t_s;
+  }
   return line;
 }
 
@@ -118,8 +123,10 @@ std::string comparison_page(const Comparison& comparison, const api::RunSummary&
     << esc(comparison.base.file) << "</b>, new <b>" << esc(comparison.now.file)
     << "</b>: " << comparison.cases.size() << " cases compared, " << regressions << " regressions, "
     << improvements
-    << " improvements. A change counts when its 95 % interval (block bootstrap over the runs' "
-       "per-second series) excludes 0 and it is at least "
+    << " improvements. Base and new are the runs' values; the change and its 95 % interval are "
+       "of the median second (the error rate: of the whole run), from a block bootstrap over the "
+       "runs' per-second series. A change counts when its interval excludes 0 and it is at "
+       "least "
     << comparison.options.min_effect_percent
     << " % (error rate: " << comparison.options.min_effect_points << " percentage points).</p>";
   for (const auto& id : comparison.only_in_base)

@@ -57,7 +57,8 @@ std::string comparison_table(const Comparison& comparison) {
   if (const auto d = date_of(comparison.base.started_unix_ms); !d.empty()) out << " (" << d << ")";
   out << "\nNew:  " << comparison.now.file;
   if (const auto d = date_of(comparison.now.started_unix_ms); !d.empty()) out << " (" << d << ")";
-  out << "\n";
+  out << "\nbase, new: the runs' values; change and interval: of the median second (error rate: of "
+         "the whole run)\n";
   std::size_t counts[4] = {0, 0, 0, 0};
   for (const auto& c : comparison.cases) {
     out << "\n" << c.id << "\n";

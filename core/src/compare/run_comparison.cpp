@@ -106,7 +106,9 @@ SecondSeries seconds_of(const api::Metrics& m, Metric metric) {
   for (const auto& p : m.intervals) {
     const double dt = p.t_s - previous_t;
     previous_t = p.t_s;
-    const bool answered = p.responses > 0;
+    // The last point of a run is often a sliver of a second: a few requests, a wild rate.
+    const bool whole_second = dt >= 0.5;
+    const bool answered = p.responses > 0 && whole_second;
     switch (metric) {
       case Metric::p50:
         if (answered) s.add(p.p50_ms, 1);
@@ -121,7 +123,7 @@ SecondSeries seconds_of(const api::Metrics& m, Metric metric) {
         if (answered) s.add(mean_from_quantiles(p), 1);
         break;
       case Metric::throughput:
-        if (dt > 0) s.add(double(p.requests), dt);
+        if (whole_second) s.add(double(p.requests), dt);
         break;
       case Metric::error_rate:
         if (p.requests) s.add(double(p.errors), double(p.requests));
