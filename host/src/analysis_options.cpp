@@ -38,9 +38,10 @@ std::string analysis_help(const std::string& command) {
     return "Usage: perf-agent compare BASE.json NEW.json [--max-change METRIC:PERCENT]...\n"
            "                          [--min-effect PCT] [--report KIND:PATH]...\n\n"
            "Compares two results case by case (matched by id): p50, p95, p99, avg, throughput\n"
-           "and error rate, base and new, the change with its 95 % confidence interval (block\n"
-           "bootstrap over the per-second series) and a verdict: regression, improvement,\n"
-           "no change or cannot decide. docs/analysis.md explains the method.\n"
+           "and error rate: the runs' values, the change of the median second (error rate: of\n"
+           "the run) with its 95 % confidence interval (block bootstrap over the per-second\n"
+           "series) and a verdict: regression, improvement, no change or cannot decide.\n"
+           "docs/analysis.md explains the method.\n"
            "Exit codes: 0 no limit exceeded, 1 a significant regression exceeds its\n"
            "--max-change, 2 bad input.\n\n";
   return "Usage: perf-agent history import FILE... [--db PATH]\n"

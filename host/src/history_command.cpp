@@ -26,7 +26,7 @@ int import_results(compare::HistoryStore& store, const std::vector<std::string>&
     if (quiet) continue;
     if (id)
       std::cerr << "perf-agent: " << files[i] << ": stored as run " << *id << " ("
-                << runs[i].cases.size() << " cases)\n";
+                << runs[i].cases.size() << (runs[i].cases.size() == 1 ? " case)\n" : " cases)\n");
     else
       std::cerr << "perf-agent: " << files[i] << ": already in the history, skipped\n";
   }
