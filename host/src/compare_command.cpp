@@ -5,6 +5,7 @@
 #include "perf/compare/comparison_text.hpp"
 #include "perf/compare/result_file.hpp"
 #include "perf/compare/run_comparison.hpp"
+#include "perf/compare/text_format.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
@@ -13,32 +14,15 @@
 
 namespace perf::host {
 
-namespace {
-
-double parse_min_effect(const std::string& text) {
-  std::string number = text;
-  if (!number.empty() && number.back() == '%') number.pop_back();
-  std::size_t used = 0;
-  double value = -1;
-  try {
-    value = std::stod(number, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != number.size() || !(value >= 0))
-    throw UserError("--min-effect '" + text + "': expected a percentage of 0 or more, e.g. 3%");
-  return value;
-}
-
-}  // namespace
-
 int compare_command(const CommandLine& cl) {
   if (cl.inputs.size() != 2)
     throw UserError(
         "compare: give two result files, BASE.json NEW.json (see perf-agent compare "
         "--help)");
   compare::ComparisonOptions options;
-  if (!cl.min_effect.empty()) options.min_effect_percent = parse_min_effect(cl.min_effect);
+  if (!cl.min_effect.empty())
+    options.min_effect_percent =
+        compare::parse_percent(cl.min_effect, "--min-effect", cl.min_effect);
   std::vector<compare::ChangeLimit> limits;
   for (const auto& text : cl.max_changes) limits.push_back(compare::parse_change_limit(text));
   for (const auto& r : cl.reports)

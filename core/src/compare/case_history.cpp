@@ -1,11 +1,10 @@
 #include "perf/compare/case_history.hpp"
 
 #include "perf/compare/svg_plot.hpp"
+#include "perf/compare/text_format.hpp"
 #include "perf/util/markup.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 #include <sstream>
 
 namespace perf::compare {
@@ -13,21 +12,6 @@ namespace perf::compare {
 namespace json = boost::json;
 
 namespace {
-
-std::string fixed(double v, int decimals, bool sign = false) {
-  char b[64];
-  std::snprintf(b, sizeof b, sign ? "%+.*f" : "%.*f", decimals, v);
-  return b;
-}
-
-std::string utc(std::int64_t unix_ms) {
-  const std::time_t t = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return b;
-}
 
 // "run 7: 20.61 → 23.65 ms (+14.8 %), p = 0.005"
 std::string change_line(const ChangePoint& cp, Metric metric) {
@@ -61,8 +45,8 @@ std::string history_text(const std::vector<CaseHistory>& histories) {
     for (std::size_t i = 0; i < h.runs.size(); ++i) {
       char line[64];
       std::snprintf(line, sizeof line, "  %4zu  ", i + 1);
-      out << line << utc(h.runs[i].started_unix_ms) << "  " << fixed(h.runs[i].value, 2) << "  "
-          << h.runs[i].source << "\n";
+      out << line << utc_time(h.runs[i].started_unix_ms) << "  " << fixed(h.runs[i].value, 2)
+          << "  " << h.runs[i].source << "\n";
     }
     if (h.change_points.empty())
       out << "  no change point (E-divisive means, permutation test at 5 %)\n";
@@ -125,7 +109,7 @@ std::string history_page(const std::vector<CaseHistory>& histories) {
     h << "<details><summary>" << c.runs.size() << " runs</summary><table><tr><th>run</th><th>"
       << "started</th><th>" << esc(name) << " (" << esc(unit) << ")</th><th>source</th></tr>";
     for (std::size_t i = 0; i < c.runs.size(); ++i)
-      h << "<tr><td>" << i + 1 << "</td><td>" << utc(c.runs[i].started_unix_ms) << "</td><td>"
+      h << "<tr><td>" << i + 1 << "</td><td>" << utc_time(c.runs[i].started_unix_ms) << "</td><td>"
         << fixed(c.runs[i].value, 2) << "</td><td>" << esc(c.runs[i].source) << "</td></tr>";
     h << "</table></details></section>";
   }

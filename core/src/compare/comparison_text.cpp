@@ -1,18 +1,12 @@
 #include "perf/compare/comparison_text.hpp"
 
-#include <cmath>
-#include <cstdio>
+#include "perf/compare/text_format.hpp"
+
 #include <sstream>
 
 namespace perf::compare {
 
 namespace {
-
-std::string fixed(double v, int decimals, bool sign = false) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, sign ? "%+.*f" : "%.*f", decimals, v);
-  return buffer;
-}
 
 std::string pad(const std::string& s, std::size_t width, bool right = false) {
   // Width in characters, not bytes: "±" and "→" are two and three bytes in UTF-8.
@@ -21,16 +15,6 @@ std::string pad(const std::string& s, std::size_t width, bool right = false) {
   if (chars >= width) return s;
   const std::string fill(width - chars, ' ');
   return right ? fill + s : s + fill;
-}
-
-std::string date_of(std::int64_t unix_ms) {
-  if (unix_ms <= 0) return "";
-  const std::time_t t = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buffer;
 }
 
 }  // namespace
@@ -54,9 +38,9 @@ std::string format_interval(const MetricComparison& m) {
 std::string comparison_table(const Comparison& comparison) {
   std::ostringstream out;
   out << "Base: " << comparison.base.file;
-  if (const auto d = date_of(comparison.base.started_unix_ms); !d.empty()) out << " (" << d << ")";
+  if (const auto d = utc_time(comparison.base.started_unix_ms); !d.empty()) out << " (" << d << ")";
   out << "\nNew:  " << comparison.now.file;
-  if (const auto d = date_of(comparison.now.started_unix_ms); !d.empty()) out << " (" << d << ")";
+  if (const auto d = utc_time(comparison.now.started_unix_ms); !d.empty()) out << " (" << d << ")";
   out << "\nbase, new: the runs' values; change and interval: of the median second (error rate: of "
          "the whole run)\n";
   std::size_t counts[4] = {0, 0, 0, 0};

@@ -1,6 +1,7 @@
 #include "perf/compare/run_comparison.hpp"
 
 #include "perf/compare/change_interval.hpp"
+#include "perf/compare/text_format.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/user_error.hpp"
 
@@ -218,17 +219,7 @@ ChangeLimit parse_change_limit(std::string_view text) {
   if (colon == std::string_view::npos) throw fail("expected METRIC:PERCENT, e.g. p95:10%");
   const auto metric = metric_from_name(text.substr(0, colon));
   if (!metric) throw fail("unknown metric (p50, p95, p99, avg, throughput, error_rate)");
-  std::string number(text.substr(colon + 1));
-  if (!number.empty() && number.back() == '%') number.pop_back();
-  std::size_t used = 0;
-  double value = -1;
-  try {
-    value = std::stod(number, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != number.size() || !(value >= 0))
-    throw fail("expected a percentage of 0 or more after the colon");
+  const double value = parse_percent(text.substr(colon + 1), "--max-change", text);
   return {*metric, value};
 }
 
