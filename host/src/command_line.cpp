@@ -76,6 +76,12 @@ po::options_description load_options() {
       "connections,c", po::value<std::string>(),
       "open model: at most this many connections (auto)")(
       "max-connections", po::value<std::string>(), "same as --connections")(
+      "segment", po::value<std::string>(),
+      "I/N: run only segment I of N of the plan (users, arrivals, iterations and data rows "
+      "striped so N segments are exactly the whole run); auto: from SLURM_PROCID/SLURM_NTASKS "
+      "or JOB_COMPLETION_INDEX/PERF_AGENT_SEGMENTS")(
+      "start-at", po::value<std::string>(),
+      "start the load at this instant (Unix seconds or RFC 3339), so segments start together")(
       "time-scale", po::value<std::string>(),
       "multiply every duration, ramp and step by F (e.g. 0.05)")(
       "threshold", po::value<std::vector<std::string>>()->composing(),
@@ -273,6 +279,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     if (cl.arrivals != "uniform" && cl.arrivals != "poisson")
       throw UserError("--arrivals: expected uniform or poisson, got '" + cl.arrivals + "'");
   }
+  if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
+  if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "perf/http/url.hpp"
 #include "perf/run/runner.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
@@ -142,6 +143,10 @@ int run_command(const CommandLine& cl) {
       cl.arrivals == "poisson" ? engine::ArrivalProcess::poisson : engine::ArrivalProcess::uniform;
   options.http2 = cl.http2;
   options.streams = cl.streams;
+  if (!cl.segment.empty())
+    options.segment = cl.segment == "auto" ? engine::segment_from_environment()
+                                           : engine::parse_segment(cl.segment, "--segment");
+  if (!cl.start_at.empty()) options.start_at = util::parse_instant(cl.start_at, "--start-at");
   options.target_pid = cl.target_pid;
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;

@@ -11,7 +11,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <sys/resource.h>
@@ -122,6 +124,31 @@ bool Runner::stop(std::string reason) {
   return true;
 }
 
+void Runner::wait_for_start() {
+  if (!options_.start_at) return;
+  const auto late = std::chrono::system_clock::now() - *options_.start_at;
+  if (late >= std::chrono::system_clock::duration::zero()) {
+    late_start_s_ = std::chrono::duration<double>(late).count();
+    const std::string text = "started " + std::to_string(late_start_s_) + " s after --start-at";
+    asio::post(control(), [this, text] { bus_.progress(text); });
+    return;
+  }
+  // Sleep on the control context: a stop request (Ctrl-C) ends the wait.
+  auto timer = std::make_shared<asio::steady_timer>(control());
+  timer->expires_after(-late);
+  run::StopCallback wake(&stop_, [timer, this] {
+    asio::post(control(), [timer] { timer->cancel(); });
+  });
+  asio::co_spawn(
+      control(),
+      [timer]() -> asio::awaitable<void> {
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      },
+      asio::use_future)
+      .get();
+}
+
 std::variant<api::RunSummary, Unreachable> Runner::run() {
   const auto& settings = options_.settings;
   engine::EngineOptions engine_options;
@@ -132,6 +159,7 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   engine_options.arrival_seed = settings.seed;
   engine_options.http2 = options_.http2;
   engine_options.streams = options_.streams;
+  engine_options.segment = options_.segment;
   engine_options.default_base_url = settings.target;
   engine::LoadEngine engine(*executor_, engine_options);
   std::unique_ptr<monitor::ResourceMonitor> monitor;
@@ -194,6 +222,8 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
     if (abort_id) bus_.unsubscribe(abort_id);
     return *unreachable;
   }
+
+  wait_for_start();
 
   // Events go out from the control thread only.
   auto on_control = [this](auto&& f) {
