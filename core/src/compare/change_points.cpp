@@ -36,18 +36,21 @@ struct Split {
   double q = -1;       // the scaled energy statistic; -1 when the segment cannot be split
 };
 
-// Matteson & James's Q̂ for every split of [begin, end) with α = 1, the largest: the distance
-// between the two parts' distributions, weighted by how many values each holds.
+// Matteson & James's Q̂(τ) with α = 1 for [begin, end) split at t: the distance between the two
+// parts' distributions, weighted by how many values each holds.
+double q_of(const DistanceSums& d, std::size_t begin, std::size_t t, std::size_t end) {
+  const double m = double(t - begin), k = double(end - t);
+  const double between = 2.0 / (m * k) * d.rect(begin, t, t, end);
+  const double left = m > 1 ? d.within(begin, t) / (m * (m - 1) / 2) : 0;
+  const double right = k > 1 ? d.within(t, end) / (k * (k - 1) / 2) : 0;
+  return m * k / (m + k) * (between - left - right);
+}
+
+// The largest Q̂ over the splits of [begin, end) that leave `min_size` values on each side.
 Split best_split(const DistanceSums& d, std::size_t begin, std::size_t end, std::size_t min_size) {
   Split best;
-  for (std::size_t t = begin + min_size; t + min_size <= end; ++t) {
-    const double m = double(t - begin), k = double(end - t);
-    const double between = 2.0 / (m * k) * d.rect(begin, t, t, end);
-    const double left = m > 1 ? d.within(begin, t) / (m * (m - 1) / 2) : 0;
-    const double right = k > 1 ? d.within(t, end) / (k * (k - 1) / 2) : 0;
-    const double q = m * k / (m + k) * (between - left - right);
-    if (q > best.q) best = {t, q};
-  }
+  for (std::size_t t = begin + min_size; t + min_size <= end; ++t)
+    if (const double q = q_of(d, begin, t, end); q > best.q) best = {t, q};
   return best;
 }
 
@@ -69,6 +72,11 @@ double mean(const std::vector<double>& x, std::size_t a, std::size_t b) {
 }
 
 }  // namespace
+
+double split_statistic(const std::vector<double>& series, std::size_t begin, std::size_t split,
+                       std::size_t end) {
+  return q_of(DistanceSums(series), begin, split, end);
+}
 
 std::vector<ChangePoint> find_change_points(const std::vector<double>& series,
                                             const ChangePointOptions& options) {

@@ -26,6 +26,11 @@ struct ChangePoint {
   double change_percent() const { return before != 0 ? 100.0 * (after - before) / before : 0; }
 };
 
+// Matteson & James's energy statistic Q̂(τ) (α = 1) of splitting series[begin, end) before
+// index `split`: what the search maximises. For tests against hand-computed values.
+double split_statistic(const std::vector<double>& series, std::size_t begin, std::size_t split,
+                       std::size_t end);
+
 // Change points in time order. Series shorter than two segments have none.
 std::vector<ChangePoint> find_change_points(const std::vector<double>& series,
                                             const ChangePointOptions& options = {});
