@@ -233,6 +233,44 @@ asio::awaitable<Response> Routes::handle(const Request& req) {
     }
     co_return make(req, http::status::ok, {{"message", bearer ? "hello bearer" : "hello key"}});
   }
+  if (req.method() == http::verb::post && p == "/login") {
+    // A session token for a user with any non-empty password; /me wants it (a flow carries it).
+    boost::system::error_code ec;
+    const auto body = json::parse(req.body(), ec);
+    const auto* o = ec ? nullptr : body.if_object();
+    const auto* user = o ? o->if_contains("user") : nullptr;
+    const auto* password = o ? o->if_contains("password") : nullptr;
+    if (!user || !user->is_string() || !password || !password->is_string() ||
+        password->get_string().empty())
+      co_return make(req, http::status::bad_request,
+                     {{"error", "give {\"user\": ..., \"password\": ...}"}});
+    std::lock_guard lock(sessions_mutex_);
+    const std::string token =
+        "s" + std::to_string(++sessions_issued_) + "-" + std::string(user->get_string());
+    sessions_.insert(token);
+    session_order_.push_back(token);
+    if (session_order_.size() > 100000) {
+      sessions_.erase(session_order_.front());
+      session_order_.pop_front();
+    }
+    co_return make(req, http::status::ok, {{"token", token}, {"user", user->get_string()}});
+  }
+  if (get && p == "/me") {
+    // Only a token from POST /login: the static demo-token of /secure is not a session.
+    const std::string auth(req[http::field::authorization]);
+    const std::string token = auth.rfind("Bearer ", 0) == 0 ? auth.substr(7) : "";
+    bool known = false;
+    {
+      std::lock_guard lock(sessions_mutex_);
+      known = sessions_.count(token) > 0;
+    }
+    if (!known) {
+      auto res = make(req, http::status::unauthorized, {{"error", "log in first (POST /login)"}});
+      res.set(http::field::www_authenticate, "Bearer");
+      co_return res;
+    }
+    co_return make(req, http::status::ok, {{"user", token.substr(token.find('-') + 1)}});
+  }
   if (get && p == "/items/cursor") {
     const int limit = t.int_param("limit", 10, 1, 100);
     const int after = t.int_param("cursor", 0, 0, total_items);

@@ -8,7 +8,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +57,11 @@ class Routes {
   std::atomic<int> capacity_in_flight_{0};
   std::atomic<std::int64_t> shifting_added_{0};  // items /shifting gained, one per request
   std::vector<std::vector<char>> leaked_;
+  // /login issues tokens that /me accepts: the newest ones only, so memory stays bounded.
+  std::mutex sessions_mutex_;
+  std::set<std::string> sessions_;
+  std::deque<std::string> session_order_;
+  std::uint64_t sessions_issued_ = 0;
 };
 
 }  // namespace demo

@@ -49,6 +49,10 @@ po::options_description selection_options() {
       "default or enum; the default) or all")(
       "target", po::value<std::string>(),
       "base URL replacing the spec's server (quick mode: the URL to load)")(
+      "flow", po::value<std::vector<std::string>>()->composing(),
+      "run the user flow NAME (from the config file's flows: or the spec's links) where a "
+      "single operation would go (repeatable); load, stress, spike, endurance and scalability "
+      "tests run flows")("flows", "run every flow the config file and the spec define")(
       "pattern", po::value<std::string>(),
       "load pattern: baseline, light_load, normal_load, heavy_load, stress_test, spike_test, "
       "endurance_test, or one from --config")("timeout", po::value<std::string>(),
@@ -84,8 +88,11 @@ po::options_description load_options() {
       "start the load at this instant (Unix seconds or RFC 3339), so segments start together")(
       "time-scale", po::value<std::string>(),
       "multiply every duration, ramp and step by F (e.g. 0.05)")(
+      "graceful-stop", po::value<std::string>(),
+      "flows: seconds an iteration running when the load ends may take to finish (30)")(
       "threshold", po::value<std::vector<std::string>>()->composing(),
-      "k6-style threshold, e.g. 'http_req_duration: p(95)<500' (repeatable)")(
+      "k6-style threshold, e.g. 'http_req_duration: p(95)<500' or, per flow step, "
+      "'http_req_duration{step:create}: p(95)<300' (repeatable)")(
       "report,r", po::value<std::vector<std::string>>()->composing(),
       "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")(
       "header,H", po::value<std::vector<std::string>>()->composing(),
@@ -171,6 +178,14 @@ std::string help_text(const std::string& command) {
   return out.str();
 }
 
+void add_flows(plan::PlanRequest& request, const CommandLine& cl) {
+  const auto& config = cl.settings_input.config;
+  if (const auto* flows = config.if_contains("flows")) request.config_flows = *flows;
+  request.config_name = cl.config_file;
+  request.flow_names = cl.flow_names;
+  request.all_flows = cl.all_flows;
+}
+
 CommandLine parse_command_line(int argc, char** argv) {
   CommandLine cl;
   if (argc < 2) {
@@ -235,6 +250,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     cl.body_fields = *fields;
   }
   cl.tests = split_commas(list<std::string>(vm, "tests"));
+  cl.flow_names = split_commas(list<std::string>(vm, "flow"));
+  cl.all_flows = vm.count("flows") > 0;
   cl.selection.include_paths = list<std::string>(vm, "include-path");
   cl.selection.exclude_paths = list<std::string>(vm, "exclude-path");
   cl.selection.tags = list<std::string>(vm, "tag");
@@ -319,7 +336,8 @@ CommandLine parse_command_line(int argc, char** argv) {
                                                        {"think-time", "think_time"},
                                                        {"rate", "rate"},
                                                        {"pattern", "pattern"},
-                                                       {"iterations", "iterations"}};
+                                                       {"iterations", "iterations"},
+                                                       {"graceful-stop", "graceful_stop"}};
   for (const auto& [flag, key] : flags)
     if (vm.count(flag)) {
       in.cli[key] = vm[flag].as<std::string>();

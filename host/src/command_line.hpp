@@ -33,6 +33,8 @@ struct CommandLine {
   openapi::BodyFields body_fields = openapi::BodyFields::examples;
   plan::Selection selection;
   std::vector<std::string> tests;
+  std::vector<std::string> flow_names;  // --flow NAME (repeatable)
+  bool all_flows = false;               // --flows
   std::vector<std::string> thresholds;
   std::vector<std::string> stages;  // --stage DURATION:TARGET
   std::vector<ReportRequest> reports;
@@ -65,6 +67,9 @@ CommandLine parse_command_line(int argc, char** argv);
 boost::program_options::options_description compare_options();
 boost::program_options::options_description history_options();
 std::string analysis_help(const std::string& command);  // usage lines of compare or history
+
+// The flows a plan is to list and run: the config file's `flows:`, --flow and --flows.
+void add_flows(plan::PlanRequest& request, const CommandLine& cl);
 
 // Help for one command ("" for the overview).
 std::string help_text(const std::string& command);

@@ -19,6 +19,7 @@ int plan_command(const CommandLine& cl) {
   request.data_file = cl.data_file;
   request.body_fields = cl.body_fields;
   request.selection = cl.selection;
+  add_flows(request, cl);
   request.test_ids = plan::resolve_test_ids(
       cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
   const auto plan = plan::make_plan(request, settings, registry);

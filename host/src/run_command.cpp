@@ -47,6 +47,10 @@ std::vector<std::shared_ptr<run::ReporterObserver>> make_reporters(
 plan::Plan plan_for(const CommandLine& cl, const api::Settings& settings, bool quick,
                     const plugins::PluginRegistry& registry, std::vector<std::string>& test_ids) {
   if (!cl.plan_file.empty()) {
+    if (!cl.flow_names.empty() || cl.all_flows)
+      throw UserError(
+          "run: --flow and --flows choose flows when planning; with --plan the "
+          "plan's cases name their flows");
     auto plan = plan::read_plan(cl.plan_file);
     if (!cl.tests.empty()) {
       test_ids = plan::resolve_test_ids(cl.tests, registry);
@@ -71,6 +75,7 @@ plan::Plan plan_for(const CommandLine& cl, const api::Settings& settings, bool q
   request.body_fields = cl.body_fields;
   request.selection = cl.selection;
   request.test_ids = test_ids;
+  add_flows(request, cl);
   return plan::make_plan(request, settings, registry);
 }
 

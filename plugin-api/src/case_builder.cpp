@@ -25,6 +25,25 @@ api::TestCase make_case(const std::string& test_type, const api::Operation& op,
   return c;
 }
 
+api::TestCase make_flow_case(const std::string& test_type, const api::Flow& flow,
+                             const std::string& variant, const std::string& description) {
+  api::TestCase c;
+  c.id = test_type + ":FLOW:" + flow.name + (variant.empty() ? "" : ":" + variant);
+  c.test_type = test_type;
+  c.endpoint = flow.name;
+  c.method = "FLOW";
+  c.description = description;
+  c.base_url = flow.base_url;
+  c.flows = {flow};
+  // The pre-flight needs one request that changes nothing: the first step when it is a read
+  // without placeholders, else GET of the base URL (any answer proves the server is there).
+  const auto& first = flow.steps.front().request;
+  const bool plain = first.target.find("${") == std::string::npos &&
+                     (first.method == "GET" || first.method == "HEAD");
+  c.requests = {plain ? first : api::RequestSpec("GET", "/")};
+  return c;
+}
+
 bool has_explicit_load(const api::Settings& s) {
   return s.users || s.duration_s || s.ramp_up_s_override || s.think_time_s_override || s.rate_rps ||
          !s.stages.empty() || s.iterations;
@@ -115,6 +134,7 @@ api::Phase phase_from_config(const api::TestCase& c, const api::Settings& s,
   phase.name = name;
   phase.base_url = c.base_url;
   phase.requests = c.requests;
+  phase.flows = c.flows;
   phase.timeout_s = config_number(config, "timeout", s.timeout_s);
   phase.duration_s = config_number(config, "duration_seconds", s.test_duration_s);
   const double rate = config_number(config, "rate_rps", 0);

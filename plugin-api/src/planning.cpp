@@ -29,6 +29,19 @@ api::PlanOutput plan_per_operation(
   return out;
 }
 
+api::PlanOutput plan_per_flow(const api::ApiModel& model, const api::PlanContext& context,
+                              const Options& options,
+                              const std::function<std::string(const api::Flow&)>& describe) {
+  api::PlanOutput out;
+  for (const auto& flow : model.flows) {
+    auto c = cases::make_flow_case(options.test_type(), flow, "", describe(flow));
+    c.performance_config = boost::json::object{{"timeout", context.settings.timeout_s}};
+    c.parameters = options.resolve(context.settings);
+    out.cases.push_back(std::move(c));
+  }
+  return out;
+}
+
 Applies get_only(std::string what) {
   return [what = std::move(what)](const api::Operation& op) -> std::optional<std::string> {
     if (op.method == "GET") return std::nullopt;

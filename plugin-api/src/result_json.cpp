@@ -38,6 +38,34 @@ json::object to_json(const api::CaseResult& r) {
   o["failed_thresholds"] = std::move(failed);
   o["metrics"] = r.metrics.to_json();
   o["charts"] = r.charts;
+  if (!r.test_case.flows.empty()) {
+    json::array steps;
+    for (const auto& s : r.steps)
+      steps.push_back(json::object{{"flow", s.flow},
+                                   {"name", s.name},
+                                   {"method", s.method},
+                                   {"path", s.path},
+                                   {"metrics", s.metrics.to_json()}});
+    o["steps"] = std::move(steps);
+    o["flow"] = r.flow.to_json();
+  }
+  return o;
+}
+
+json::object to_json(const api::SegmentInfo& s) {
+  auto list = [](const std::vector<int>& v) {
+    json::array a;
+    for (int i : v) a.emplace_back(i);
+    return a;
+  };
+  json::object o{{"count", s.count}, {"plan_sha256", s.plan_sha256}};
+  if (s.index >= 0) o["index"] = s.index;
+  if (!s.merged.empty() || s.index < 0) {
+    o["merged"] = list(s.merged);
+    o["partial"] = s.partial;
+    if (s.partial) o["missing"] = list(s.missing);
+  }
+  if (s.late_start_s > 0) o["late_start_s"] = s.late_start_s;
   return o;
 }
 
@@ -74,6 +102,17 @@ json::object to_json(const api::RunSummary& s) {
   json::array notes;
   for (const auto& n : s.plan_notes) notes.emplace_back(n);
   o["plan_notes"] = std::move(notes);
+  if (s.info.segment.count > 0) o["segment"] = to_json(s.info.segment);
+  if (!s.comparison.empty()) o["comparison"] = s.comparison;
+  if (!s.recommendations.empty()) {
+    json::array advice;
+    for (const auto& r : s.recommendations)
+      advice.push_back(json::object{{"case", r.case_id},
+                                    {"finding", r.finding_id},
+                                    {"text", r.text},
+                                    {"evidence", r.evidence}});
+    o["recommendations"] = std::move(advice);
+  }
   return o;
 }
 
@@ -114,6 +153,24 @@ api::CaseResult case_result_from_json(const json::value& v, const std::string& w
   if (const auto* m = o.if_contains("metrics"); m && m->is_object())
     r.metrics = api::Metrics::from_json(m->as_object());
   if (const auto* c = o.if_contains("charts"); c && c->is_object()) r.charts = c->as_object();
+  if (const auto* steps = o.if_contains("steps"); steps && steps->is_array())
+    for (const auto& e : steps->as_array())
+      if (const auto* so = e.if_object()) {
+        api::StepResult step;
+        auto field = [&](const char* key) {
+          const auto* x = so->if_contains(key);
+          return x && x->is_string() ? std::string(x->get_string()) : std::string();
+        };
+        step.flow = field("flow");
+        step.name = field("name");
+        step.method = field("method");
+        step.path = field("path");
+        if (const auto* m = so->if_contains("metrics"); m && m->is_object())
+          step.metrics = api::Metrics::from_json(m->as_object());
+        r.steps.push_back(std::move(step));
+      }
+  if (const auto* f = o.if_contains("flow"); f && f->is_object())
+    r.flow = api::FlowMetrics::from_json(f->as_object());
   return r;
 }
 

@@ -14,6 +14,7 @@ api::Phase phase_for(const api::TestCase& c, std::string name) {
   api::Phase phase;
   phase.name = std::move(name);
   phase.requests = c.requests;
+  phase.flows = c.flows;
   phase.base_url = c.base_url;
   phase.timeout_s = cases::config_number(c.performance_config, "timeout", 0);
   return phase;
@@ -28,6 +29,8 @@ boost::asio::awaitable<api::PhaseResult> run_phase(api::Session& session, api::P
                                                    api::CaseResult& result) {
   auto measured = co_await session.load(std::move(phase));
   result.metrics.append(measured.metrics);
+  api::merge_steps(result.steps, measured.steps);
+  result.flow.merge(measured.flow);
   result.interrupted = result.interrupted || measured.interrupted;
   co_return measured;
 }

@@ -59,6 +59,12 @@ json::object to_json(const api::TestCase& c) {
                                     {"body", r.body}});
   }
   o["requests"] = std::move(requests);
+  if (!c.flows.empty()) {
+    // By name: a plan lists each flow once (its top-level "flows"), where it can be edited.
+    json::array names;
+    for (const auto& f : c.flows) names.emplace_back(f.name);
+    o["flows"] = std::move(names);
+  }
   o["parameters"] = c.parameters;
   return o;
 }
@@ -152,6 +158,14 @@ api::TestCase test_case_from_json(const json::value& v, const std::string& where
     c.requests.push_back(std::move(spec));
   }
   if (c.requests.empty()) r.fail(at + "/requests", "must not be empty");
+  if (const auto* f = o.if_contains("flows")) {
+    // Names only; a plan reader puts the plan's definitions in their place.
+    if (!f->is_array()) r.fail(at + "/flows", "must be an array of flow names");
+    for (const auto& name : f->as_array()) {
+      if (!name.is_string()) r.fail(at + "/flows", "must be an array of flow names");
+      c.flows.emplace_back().name = std::string(name.get_string());
+    }
+  }
   if (const auto* p = o.if_contains("parameters")) c.parameters = r.object(*p, at + "/parameters");
   return c;
 }

@@ -37,9 +37,15 @@ class EnduranceTest final : public api::TestType {
     pattern.duration_s = cases::config_number(o, "duration", pattern.duration_s);
     pattern.ramp_up_s = cases::config_number(o, "ramp_up", pattern.ramp_up_s);
     pattern.think_time_s = cases::config_number(o, "think_time", pattern.think_time_s);
-    for (const auto& op : model.operations) {
-      auto c = cases::make_case("endurance_test", op, pattern.name,
-                                "Endurance test for " + op.method + " " + op.path, context);
+    std::vector<api::TestCase> skeletons;
+    for (const auto& flow : model.flows)  // flow mode: a case per flow, where operations would go
+      skeletons.push_back(cases::make_flow_case("endurance_test", flow, pattern.name,
+                                                "Endurance test for flow " + flow.name));
+    for (const auto& op : model.operations)
+      skeletons.push_back(cases::make_case("endurance_test", op, pattern.name,
+                                           "Endurance test for " + op.method + " " + op.path,
+                                           context));
+    for (auto& c : skeletons) {
       c.performance_config = cases::load_config(pattern, s);
       c.parameters = options.resolve(s);
       cases::add_standard_checks(c, s, 0);

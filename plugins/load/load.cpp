@@ -34,6 +34,15 @@ class LoadTest final : public api::TestType {
     else
       for (const char* name : {"light_load", "normal_load", "heavy_load"})
         patterns.push_back(cases::pattern_or(s, name));
+    // Flow mode: one case per flow and pattern, where operations would go.
+    for (const auto& flow : model.flows)
+      for (const auto& p : patterns) {
+        auto c = cases::make_flow_case("load_test", flow, p.name,
+                                       "Load test (" + p.name + ") for flow " + flow.name);
+        c.performance_config = cases::load_config(p, s);
+        cases::add_standard_checks(c, s, expected_throughput(p, s));
+        out.cases.push_back(std::move(c));
+      }
     for (const auto& op : model.operations)
       for (const auto& p : patterns) {
         auto c = cases::make_case("load_test", op, p.name,

@@ -42,6 +42,9 @@ api::Finding coefficient(std::string id, double value, std::string text) {
 class ScalabilityTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    if (!model.flows.empty())
+      return sdk::plan_per_flow(model, context, options,
+                                [](const api::Flow& f) { return "Scalability of flow " + f.name; });
     return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
       return "Scalability of " + op.method + " " + op.path;
     });

@@ -49,6 +49,9 @@ const sdk::Options options{
 class SpikeTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    if (!model.flows.empty())
+      return sdk::plan_per_flow(model, context, options,
+                                [](const api::Flow& f) { return "Spike test for flow " + f.name; });
     return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
       return "Spike test for " + op.method + " " + op.path;
     });

@@ -68,6 +68,10 @@ struct Knee {
 class StressTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    if (!model.flows.empty())
+      return sdk::plan_per_flow(model, context, options, [](const api::Flow& f) {
+        return "Stress test for flow " + f.name;
+      });
     return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
       return "Stress test for " + op.method + " " + op.path;
     });

@@ -31,27 +31,13 @@ class ConsoleReporter final : public api::Reporter {
     std::size_t counts[4] = {0, 0, 0, 0};
     for (const auto& c : s.cases) {
       const auto& m = c.metrics;
-      std::string id = c.test_case.id;
-      if (id.size() > 46) id = id.substr(0, 43) + "...";
-      // Latency columns show "—" when no response came back (every request failed before an
-      // answer): 0.00 would read as instant.
-      const bool answered = m.latency.count() > 0;
-      auto ms = [answered](double v) {
-        char cell[32];
-        if (answered)
-          std::snprintf(cell, sizeof cell, "%8.2f", v);
-        else
-          std::snprintf(cell, sizeof cell, "%7s\u2014", "");
-        return std::string(cell);
-      };
-      std::snprintf(line, sizeof line, "  %-46s %-8s %8llu %9.1f %s %s %s %s %s %s %6.2f\n",
-                    id.c_str(), std::string(api::to_string(c.verdict)).c_str(),
-                    static_cast<unsigned long long>(m.total_requests), m.throughput_rps(),
-                    ms(m.latency.mean_us() / 1000.0).c_str(), ms(m.percentile_ms(50)).c_str(),
-                    ms(m.percentile_ms(90)).c_str(), ms(m.percentile_ms(95)).c_str(),
-                    ms(m.percentile_ms(99)).c_str(), ms(m.latency.max_us() / 1000.0).c_str(),
-                    m.error_rate_percent());
-      out << paint(line, api::to_string(c.verdict));
+      out << paint(row(c.test_case.id, std::string(api::to_string(c.verdict)), m),
+                   api::to_string(c.verdict));
+      // A flow case: a row per step under it, then its iterations.
+      for (const auto& step : c.steps)
+        out << row("  step " + step.name + " (" + step.method + " " + step.path + ")", "",
+                   step.metrics);
+      if (!c.test_case.flows.empty()) out << "      " << flow_line(c.flow) << "\n";
       ++counts[std::size_t(c.verdict)];
       if (c.verdict != api::Verdict::passed && !c.reason.empty())
         out << "      " << paint("why: " + c.reason, api::to_string(c.verdict)) << "\n";
@@ -84,6 +70,11 @@ class ConsoleReporter final : public api::Reporter {
     out << "   verdict: " << paint(s.verdict == "passed" ? "PASSED" : "FAILED", s.verdict) << "\n";
     for (const auto& t : s.failed_thresholds)
       out << "  " << paint("threshold failed: " + t, "failed") << "\n";
+    for (const auto& r : s.recommendations)
+      out << "  recommendation (" << r.case_id << ", " << r.finding_id << "): " << r.text
+          << (r.evidence.empty() ? "" : " [" + r.evidence + "]") << "\n";
+    if (!s.comparison.empty())
+      out << "  compared with a baseline: the table is in the JSON report (comparison)\n";
     if (!s.plan_notes.empty())
       out << "  " << s.plan_notes.size()
           << " plan notes (skipped operations and why) are in the JSON report\n";
@@ -91,6 +82,53 @@ class ConsoleReporter final : public api::Reporter {
   }
 
  private:
+  // One table row: a case (with its verdict) or a step of a flow case (verdict "").
+  static std::string row(std::string label, const std::string& verdict, const api::Metrics& m) {
+    if (label.size() > 46) label = label.substr(0, 43) + "...";
+    // Latency columns show "—" when no response came back (every request failed before an
+    // answer): 0.00 would read as instant.
+    const bool answered = m.latency.count() > 0;
+    auto ms = [answered](double v) {
+      char cell[32];
+      if (answered)
+        std::snprintf(cell, sizeof cell, "%8.2f", v);
+      else
+        std::snprintf(cell, sizeof cell, "%7s\u2014", "");
+      return std::string(cell);
+    };
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-46s %-8s %8llu %9.1f %s %s %s %s %s %s %6.2f\n",
+                  label.c_str(), verdict.c_str(), static_cast<unsigned long long>(m.total_requests),
+                  m.throughput_rps(), ms(m.latency.mean_us() / 1000.0).c_str(),
+                  ms(m.percentile_ms(50)).c_str(), ms(m.percentile_ms(90)).c_str(),
+                  ms(m.percentile_ms(95)).c_str(), ms(m.percentile_ms(99)).c_str(),
+                  ms(m.latency.max_us() / 1000.0).c_str(), m.error_rate_percent());
+    return line;
+  }
+
+  // "flow: 120 iterations, 3 failed (extract id: no /id in response of step create ×3),
+  // iteration p95 41.20 ms"
+  static std::string flow_line(const api::FlowMetrics& f) {
+    std::string text = "flow: " + std::to_string(f.iterations) + " iterations, " +
+                       std::to_string(f.failed_iterations) + " failed";
+    if (!f.failures.empty()) {
+      std::string reasons;
+      for (const auto& [reason, n] : f.failures)
+        reasons += (reasons.empty() ? "" : "; ") + reason + " \u00d7" + std::to_string(n);
+      text += " (" + reasons + ")";
+    }
+    if (f.interrupted_iterations)
+      text += ", " + std::to_string(f.interrupted_iterations) + " cut off at the end";
+    if (f.iteration_duration.count()) {
+      char b[96];
+      std::snprintf(b, sizeof b, ", iteration avg %.2f ms, p95 %.2f ms",
+                    f.iteration_duration.mean_us() / 1000.0,
+                    double(f.iteration_duration.value_at_percentile(95)) / 1000.0);
+      text += b;
+    }
+    return text;
+  }
+
   std::string bold(const std::string& text) const {
     return color_ ? "\033[1m" + text + "\033[0m" : text;
   }

@@ -161,17 +161,15 @@ class HtmlReporter final : public api::Reporter {
          "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>errors "
          "%</th><th>why</th></tr>";
     for (const auto& c : s.cases) {
-      const auto& m = c.metrics;
       h << "<tr><td><a href=\"#" << anchor(c) << "\">" << escape(c.test_case.id) << "</a></td><td>"
-        << badge(std::string(api::to_string(c.verdict))) << "</td><td class=\"n\">"
-        << m.total_requests << "</td><td class=\"n\">" << num(m.throughput_rps(), "%.1f")
-        << "</td><td class=\"n\">" << ms(m, m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">"
-        << ms(m, m.percentile_ms(50)) << "</td><td class=\"n\">" << ms(m, m.percentile_ms(90))
-        << "</td><td class=\"n\">" << ms(m, m.percentile_ms(95)) << "</td><td class=\"n\">"
-        << ms(m, m.percentile_ms(99)) << "</td><td class=\"n\">"
-        << ms(m, m.latency.max_us() / 1000.0) << "</td><td class=\"n\">"
-        << num(m.error_rate_percent()) << "</td><td class=\"why\">"
-        << (c.verdict == api::Verdict::passed ? "" : escape(c.reason)) << "</td></tr>";
+        << badge(std::string(api::to_string(c.verdict))) << "</td>" << numbers(c.metrics)
+        << "<td class=\"why\">" << (c.verdict == api::Verdict::passed ? "" : escape(c.reason))
+        << "</td></tr>";
+      // A flow case: a row per step under it.
+      for (const auto& step : c.steps)
+        h << "<tr class=\"step\"><td>&nbsp;&nbsp;step " << escape(step.name) << " ("
+          << escape(step.method + " " + step.path) << ")</td><td></td>" << numbers(step.metrics)
+          << "<td></td></tr>";
     }
     h << "</table>";
     if (!s.failed_thresholds.empty()) {
@@ -205,9 +203,33 @@ class HtmlReporter final : public api::Reporter {
       }
       for (const auto& t : c.failed_thresholds)
         h << "<div class=\"why\">threshold failed: " << escape(t) << "</div>";
+      if (!c.test_case.flows.empty()) {
+        const auto& f = c.flow;
+        h << "<p>flow: " << f.iterations << " iterations, " << f.failed_iterations << " failed"
+          << (f.interrupted_iterations
+                  ? ", " + std::to_string(f.interrupted_iterations) + " cut off at the end"
+                  : "")
+          << "</p>";
+        if (!f.failures.empty()) {
+          h << "<table><tr><th>iteration failure</th><th>count</th></tr>";
+          for (const auto& [reason, n] : f.failures)
+            h << "<tr><td>" << escape(reason) << "</td><td class=\"n\">" << n << "</td></tr>";
+          h << "</table>";
+        }
+      }
       h << samples_table(c.metrics);
       h << "<div>" << timeline(c) << type_charts(c) << "</div></details>";
     }
+    if (!s.recommendations.empty()) {
+      h << "<h2>Recommendations</h2><ul>";
+      for (const auto& r : s.recommendations)
+        h << "<li>" << escape(r.text) << " <span class=\"meta\">(" << escape(r.case_id) << ", "
+          << escape(r.finding_id) << (r.evidence.empty() ? "" : ": " + escape(r.evidence))
+          << ")</span></li>";
+      h << "</ul>";
+    }
+    if (!s.comparison.empty())
+      h << "<h2>Comparison</h2><pre>" << escape(report::pretty(s.comparison)) << "</pre>";
     if (!s.plan_notes.empty()) {
       h << "<h2>Plan notes</h2><ul>";
       for (const auto& n : s.plan_notes) h << "<li>" << escape(n) << "</li>";
@@ -218,6 +240,19 @@ class HtmlReporter final : public api::Reporter {
   }
 
  private:
+  // The number cells of a table row: requests, req/s, avg, p50, p90, p95, p99, max, errors %.
+  static std::string numbers(const api::Metrics& m) {
+    std::ostringstream h;
+    h << "<td class=\"n\">" << m.total_requests << "</td><td class=\"n\">"
+      << num(m.throughput_rps(), "%.1f") << "</td><td class=\"n\">"
+      << ms(m, m.latency.mean_us() / 1000.0) << "</td><td class=\"n\">"
+      << ms(m, m.percentile_ms(50)) << "</td><td class=\"n\">" << ms(m, m.percentile_ms(90))
+      << "</td><td class=\"n\">" << ms(m, m.percentile_ms(95)) << "</td><td class=\"n\">"
+      << ms(m, m.percentile_ms(99)) << "</td><td class=\"n\">" << ms(m, m.latency.max_us() / 1000.0)
+      << "</td><td class=\"n\">" << num(m.error_rate_percent()) << "</td>";
+    return h.str();
+  }
+
   static std::string anchor(const api::CaseResult& c) {
     std::string a = "case-";
     for (char ch : c.test_case.id) a += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';

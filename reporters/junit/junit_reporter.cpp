@@ -31,8 +31,7 @@ std::string num(double v) {
   return b;
 }
 
-std::vector<std::pair<std::string, std::string>> key_metrics(const api::CaseResult& c) {
-  const auto& m = c.metrics;
+std::vector<std::pair<std::string, std::string>> key_metrics(const api::Metrics& m) {
   // No answer, no latency: "none" rather than 0.000, which would read as instant.
   auto ms = [&m](double v) { return m.latency.count() ? num(v) : std::string("none"); };
   return {{"requests", std::to_string(m.total_requests)},
@@ -73,10 +72,17 @@ class JunitReporter final : public api::Reporter {
            << seconds(time) << "\" timestamp=\"" << xml(plan::iso8601_utc(s.info.started_unix_ms))
            << "\">\n    <properties>\n";
       body << "      <property name=\"target\" value=\"" << xml(s.info.target) << "\"/>\n";
-      for (const auto* c : cases)
-        for (const auto& [name, value] : key_metrics(*c))
+      for (const auto* c : cases) {
+        for (const auto& [name, value] : key_metrics(c->metrics))
           body << "      <property name=\"" << xml(c->test_case.id + ":" + name) << "\" value=\""
                << value << "\"/>\n";
+        // Flow cases: each step's numbers under the case ("CASE:step:create:p95_ms").
+        for (const auto& step : c->steps)
+          for (const auto& [name, value] : key_metrics(step.metrics))
+            body << "      <property name=\""
+                 << xml(c->test_case.id + ":step:" + step.name + ":" + name) << "\" value=\""
+                 << value << "\"/>\n";
+      }
       body << "    </properties>\n";
       for (const auto* c : cases) write_case(body, *c);
       body << "  </testsuite>\n";
@@ -108,7 +114,19 @@ class JunitReporter final : public api::Reporter {
           << xml(c.reason) << "</error>\n";
     }
     std::string summary;
-    for (const auto& [name, value] : key_metrics(c)) summary += name + "=" + value + "\n";
+    for (const auto& [name, value] : key_metrics(c.metrics)) summary += name + "=" + value + "\n";
+    for (const auto& step : c.steps) {
+      summary += "step " + step.name + " (" + step.method + " " + step.path + "):";
+      for (const auto& [name, value] : key_metrics(step.metrics))
+        summary += " " + name + "=" + value;
+      summary += "\n";
+    }
+    if (!c.test_case.flows.empty()) {
+      summary += "flow iterations=" + std::to_string(c.flow.iterations) +
+                 " failed_iterations=" + std::to_string(c.flow.failed_iterations) + "\n";
+      for (const auto& [reason, n] : c.flow.failures)
+        summary += "flow failure ×" + std::to_string(n) + ": " + reason + "\n";
+    }
     for (const auto& f : c.findings) {
       const std::string value = f.value.is_string()   ? std::string(f.value.get_string())
                                 : f.value.is_number() ? num(f.value.to_number<double>())

@@ -170,10 +170,10 @@ BOOST_AUTO_TEST_CASE(two_plugins_run_at_once_on_the_shared_executor) {
   BOOST_TEST(api::to_string(probe_result.verdict) == "passed");
 }
 
-// tests/fixtures/sdk-2.0: a test type compiled against the frozen SDK 2.0 headers, linked with
+// tests/fixtures/sdk-3.0: a test type compiled against the frozen SDK 3.0 headers, linked with
 // today's libperf-sdk, run by the real perf-agent against the demo API.
-BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_2_0_headers_loads_and_runs) {
-  const std::string dir = fixtures + "/sdk-2.0";
+BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_3_0_headers_loads_and_runs) {
+  const std::string dir = fixtures + "/sdk-3.0";
   const auto listed = test::run({test::perf_agent(), "plugins", "--json", "--plugin-dir", dir});
   BOOST_REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
   const auto plugins = boost::json::parse(listed.out);
@@ -182,7 +182,7 @@ BOOST_AUTO_TEST_CASE(a_plugin_built_against_the_sdk_2_0_headers_loads_and_runs) 
   for (const auto& p : plugins.at("plugins").as_array())
     if (p.at("id").as_string() == "legacy_probe") legacy = &p.as_object();
   BOOST_REQUIRE_MESSAGE(legacy, listed.out);
-  BOOST_TEST(legacy->at("sdk").as_string() == "2.0");
+  BOOST_TEST(legacy->at("sdk").as_string() == "3.0");
   BOOST_TEST(legacy->at("kind").as_string() == "test_type");
   BOOST_TEST(
       fs::equivalent(fs::path(std::string(legacy->at("file").as_string())).parent_path(), dir));

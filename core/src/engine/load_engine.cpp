@@ -1,5 +1,6 @@
 #include "perf/engine/load_engine.hpp"
 
+#include "flow_user.hpp"
 #include "perf/engine/arrivals.hpp"
 #include "perf/engine/recorder.hpp"
 #include "perf/engine/schedule.hpp"
@@ -63,6 +64,8 @@ struct PhaseRun {
   std::atomic<bool> stopping{false};  // no new requests from now on
   std::atomic<std::int64_t> iterations_left{0};
   std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<FlowPlan> flows;  // set when users run flows instead of requests
+  FlowTotals flow_totals;           // guarded by mutex
 
   // Interval harvest (once per interval, never on the request path).
   std::mutex mutex;
@@ -116,6 +119,7 @@ class Worker {
 
   Recorder recorder;
   double active = 0;  // users running now (closed) or requests in flight (open)
+  std::unique_ptr<FlowRecorder> flow_recorder;  // per step and per flow, when the phase has flows
 
  private:
   // Ends exchanges past their deadline; one timer per thread instead of one per request.
@@ -194,9 +198,11 @@ class Worker {
     for (int user = int(segment.index + segment.count * index_); user < peak;
          user += stride, ++local) {
       users.add();
-      if (run_.streams > 0) {
-        asio::co_spawn(context_, virtual_user(user, h2_connection_of(local)),
-                       [&users](std::exception_ptr) { users.done(); });
+      const auto done = [&users](std::exception_ptr) { users.done(); };
+      if (run_.flows) {
+        asio::co_spawn(context_, flow_user(user, new_connection()), done);
+      } else if (run_.streams > 0) {
+        asio::co_spawn(context_, virtual_user(user, h2_connection_of(local)), done);
       } else {
         http1_users.push_back(std::make_unique<Http1User>(*this, user, new_connection(), users));
         http1_users.back()->step();
@@ -379,14 +385,15 @@ class Worker {
         co_await sleep_until(timer, intended);
         if (run_.should_stop(Clock::now())) break;
       }
-      launch(intended, in_flight);
+      launch(intended, in_flight, k);
     }
     in_flight.done();
     co_await in_flight.wait();
   }
 
-  void launch(Clock::time_point intended, WaitGroup& in_flight) {
-    if (run_.streams > 0) return launch_h2(intended, in_flight);
+  // `k`: the arrival's number in the whole run (flows pick their flow and data row by it).
+  void launch(Clock::time_point intended, WaitGroup& in_flight, std::uint64_t k) {
+    if (run_.streams > 0 && !run_.flows) return launch_h2(intended, in_flight);
     http::Connection* connection = nullptr;
     if (!idle_.empty()) {
       connection = idle_.back();
@@ -397,6 +404,7 @@ class Worker {
       ++recorder.dropped;  // every connection is busy: the arrival cannot start
       return;
     }
+    if (run_.flows) return start_flow(*connection, intended, in_flight, k);
     start_request(*connection, intended, in_flight);
   }
 
@@ -452,6 +460,63 @@ class Worker {
       if (!connection.has_free_slot()) h2_free_.push_back(&connection);
       connection.release();
     }
+  }
+
+  // Flows (flow_user.cpp runs the iterations): a closed-model user repeats iterations of its
+  // flow on its connection with the ramp of virtual_user; an open-model arrival is one
+  // iteration of the flow its number picks.
+  FlowThread flow_thread() {
+    const auto grace = seconds(std::max(0.0, run_.phase.graceful_stop_s));
+    return {*run_.flows,     recorder,
+            *flow_recorder,  run_.timeout,
+            run_.hooks.stop, run_.end == Clock::time_point::max() ? run_.end : run_.end + grace};
+  }
+
+  asio::awaitable<void> flow_user(int user, http::Connection& connection) {
+    asio::steady_timer timer(context_);
+    TimerRegistration registered(timers_, timer);
+    auto thread = flow_thread();
+    const auto& flow = run_.flows->pick(std::uint64_t(user));
+    auto values = run_.flows->seed(flow, std::uint64_t(user));
+    bool counted_active = false;
+    for (;;) {
+      const auto now = Clock::now();
+      Clock::time_point wake;
+      const Turn turn = user_turn(user, now, counted_active, wake);
+      if (turn == Turn::stop) break;
+      if (turn == Turn::sleep) {
+        co_await sleep_until(timer, wake);
+        continue;
+      }
+      co_await run_iteration(thread, flow, values, connection, timer, now);
+      if (run_.phase.think_time_s > 0)
+        co_await sleep_until(timer,
+                             std::min(Clock::now() + seconds(run_.phase.think_time_s), run_.end));
+    }
+    if (counted_active) active -= 1;
+  }
+
+  void start_flow(http::Connection& connection, Clock::time_point intended, WaitGroup& in_flight,
+                  std::uint64_t k) {
+    in_flight.add();
+    active += 1;
+    asio::co_spawn(context_, open_flow(connection, intended, k),
+                   [this, &in_flight](std::exception_ptr) {
+                     active -= 1;
+                     in_flight.done();
+                   });
+  }
+
+  // `k`: the arrival's number in the whole run, the same whatever thread or segment takes it.
+  asio::awaitable<void> open_flow(http::Connection& connection, Clock::time_point intended,
+                                  std::uint64_t k) {
+    asio::steady_timer timer(context_);
+    TimerRegistration registered(timers_, timer);
+    auto thread = flow_thread();
+    const auto& flow = run_.flows->pick(k);
+    auto values = run_.flows->seed(flow, k);
+    co_await run_iteration(thread, flow, values, connection, timer, intended);
+    idle_.push_back(&connection);
   }
 
   PhaseRun& run_;
@@ -530,6 +595,7 @@ asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
       {
         std::lock_guard lock(run->mutex);
         w->recorder.drain_into(run->interval);
+        if (w->flow_recorder) w->flow_recorder->drain_into(run->flow_totals);
         run->interval_users += w->active;
       }
       group.done();
@@ -563,13 +629,18 @@ LoadEngine::LoadEngine(exec::Executor& executor, EngineOptions options)
     : executor_(executor), options_(std::move(options)) {}
 
 asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks hooks) {
-  if (phase.requests.empty()) throw UserError("phase '" + phase.name + "' has no requests");
+  if (phase.requests.empty() && phase.flows.empty())
+    throw UserError("phase '" + phase.name + "' has no requests");
+  if (!phase.flows.empty() && options_.http2)
+    throw UserError("phase '" + phase.name + "': flows run over HTTP/1.1 only; leave out --http2");
   const std::string base = phase.base_url.empty() ? options_.default_base_url : phase.base_url;
   if (base.empty()) throw UserError("no target URL: give --target or a spec with a server URL");
   auto run = std::make_shared<PhaseRun>();
   run->target = http::Target::make(base, options_.tls);
   for (const auto& r : phase.requests)
     run->requests.push_back(http::PreparedRequest::make(r, run->target->url, phase.keep_alive));
+  if (!phase.flows.empty())
+    run->flows = std::make_unique<FlowPlan>(phase.flows, run->target->url, phase.keep_alive);
   if (options_.http2) {
     run->streams = std::uint32_t(std::max(1, options_.streams));
     for (const auto& r : phase.requests)
@@ -606,6 +677,9 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   const std::size_t n = executor_.size();
   for (std::size_t i = 0; i < n; ++i)
     run->workers.push_back(std::make_unique<Worker>(*run, executor_.context(i), i, n));
+  if (run->flows)
+    for (auto& w : run->workers)
+      w->flow_recorder = std::make_unique<FlowRecorder>(run->flows->steps.size());
 
   // A stop request wakes every worker on its own thread.
   run::StopCallback wake(run->hooks.stop, [run] {
@@ -627,7 +701,8 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
                  [&ticker](std::exception_ptr) { ticker.done(); });
 
   co_await workers.wait();
-  const auto stopped = std::min(Clock::now(), run->end);
+  // Flow iterations may run past the end (the graceful stop): their time counts.
+  const auto stopped = run->flows ? Clock::now() : std::min(Clock::now(), run->end);
   finished->store(true);
   ticker_timer->cancel();
   co_await ticker.wait();
@@ -646,6 +721,17 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   m.avg_cpu_percent =
       wall > 0 ? 100.0 * (own_after.cpu_seconds - own_before.cpu_seconds) / wall : 0;
   m.peak_memory_mb = own_after.peak_rss_mb;
+  if (run->flows) {
+    result.steps = run->flows->steps;
+    for (std::size_t i = 0; i < result.steps.size(); ++i) {
+      auto& step = result.steps[i].metrics;
+      if (i < run->flow_totals.steps.size()) step = std::move(run->flow_totals.steps[i]);
+      step.duration_s = m.duration_s;
+      step.start_unix_ms = m.start_unix_ms;
+      step.end_unix_ms = m.end_unix_ms;
+    }
+    result.flow = std::move(run->flow_totals.flow);
+  }
   co_return result;
 }
 

@@ -1,11 +1,13 @@
 #include "perf/plan/plan_io.hpp"
 
+#include "perf/flow/flow_json.hpp"
 #include "perf/util/document.hpp"
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 
 namespace perf::plan {
@@ -37,6 +39,11 @@ json::object to_json(const Plan& plan) {
         {"test_type", s.test_type}, {"method", s.method}, {"path", s.path}, {"reason", s.reason}});
   o["skipped"] = std::move(skipped);
   o["note"] = plan.note;
+  if (!plan.flows.empty()) {
+    json::array flows;
+    for (const auto& f : plan.flows) flows.push_back(flow::to_json(f));
+    o["flows"] = std::move(flows);
+  }
   return o;
 }
 
@@ -57,12 +64,28 @@ Plan plan_from_json(const json::value& v, const std::string& file) {
             {r.string(*so, "name", "", false), r.string(*so, "type", "", false),
              r.string(*so, "in", "", false), r.string(*so, "param_name", "", false),
              r.string(*so, "scheme", "", false)});
+  if (const auto* f = o.if_contains("flows")) {
+    if (!f->is_array()) r.fail("/flows", "must be an array of flows");
+    for (std::size_t i = 0; i < f->as_array().size(); ++i) {
+      plan.flows.push_back(
+          flow::flow_from_json(f->as_array()[i], file, "/flows/" + std::to_string(i)));
+      flow::validate_flow(plan.flows.back(), file, true);
+    }
+  }
   const auto* cases = o.if_contains("test_cases");
   if (!cases) r.fail("/test_cases", "missing");
   if (!cases->is_array()) r.fail("/test_cases", "must be an array");
   for (std::size_t i = 0; i < cases->as_array().size(); ++i) {
     try {
       plan.test_cases.push_back(test_case_from_json(cases->as_array()[i], file));
+      // A case names its flows; the plan holds what they are.
+      for (auto& named : plan.test_cases.back().flows) {
+        auto it = std::find_if(plan.flows.begin(), plan.flows.end(),
+                               [&](const api::Flow& f) { return f.name == named.name; });
+        if (it == plan.flows.end())
+          r.fail("/flows", "unknown flow '" + named.name + "' (not in the plan's flows)");
+        named = *it;
+      }
     } catch (const UserError& e) {
       // Put the case's position into the pointer.
       std::string message = e.what();

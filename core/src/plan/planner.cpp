@@ -1,5 +1,7 @@
 #include "perf/plan/planner.hpp"
 
+#include "perf/flow/flow_json.hpp"
+#include "perf/flow/spec_flows.hpp"
 #include "perf/http/url.hpp"
 #include "perf/openapi/request_builder.hpp"
 #include "perf/openapi/spec_loader.hpp"
@@ -89,6 +91,76 @@ void apply_selection(api::ApiModel& model, const Selection& s, std::vector<Skipp
   model.operations = std::move(kept);
 }
 
+namespace {
+
+// Every flow the plan lists: the config file's, then those of the spec's links, then (with
+// --allow-unsafe-methods) the derived create-read-delete ones. A spec flow that writes is left
+// out without --allow-unsafe-methods, with the reason.
+std::vector<api::Flow> plan_flows(const PlanRequest& request, const api::ApiModel& model,
+                                  const openapi::RequestBuilder& builder,
+                                  const std::vector<boost::json::object>& data_rows,
+                                  std::vector<SkippedEntry>& skipped) {
+  const bool unsafe = request.selection.allow_unsafe_methods;
+  const flow::FlowBuildContext context{model, builder, request.spec.empty(), data_rows};
+  std::vector<api::Flow> flows;
+  if (!request.config_flows.is_null())
+    flows = flow::flows_from_config(request.config_flows, request.config_name, context);
+  for (const auto& f : flows) flow::validate_flow(f, request.config_name, true);
+  if (request.spec.empty()) return flows;
+  auto add = [&](std::vector<api::Flow> more) {
+    for (auto& f : more) {
+      if (std::any_of(flows.begin(), flows.end(),
+                      [&](const api::Flow& g) { return g.name == f.name; }))
+        continue;  // the config file's flow of that name wins
+      try {
+        flow::validate_flow(f, request.spec, unsafe);
+      } catch (const UserError& e) {
+        skipped.push_back({"", "", "", std::string("flow not listed: ") + e.what()});
+        continue;
+      }
+      flows.push_back(std::move(f));
+    }
+  };
+  auto links = flow::flows_from_links(request.spec, context);
+  for (auto& n : links.notes) skipped.push_back({"", "", "", "link: " + n});
+  add(std::move(links.flows));
+  if (unsafe) {
+    auto derived = flow::create_read_delete_flows(context);
+    for (auto& n : derived.notes) skipped.push_back({"", "", "", "derived flow: " + n});
+    add(std::move(derived.flows));
+  }
+  return flows;
+}
+
+// --flow NAME (each must exist) or --flows (all); a flow that writes needs
+// --allow-unsafe-methods. Throws perf::UserError.
+std::vector<api::Flow> chosen_flows(const PlanRequest& request, const std::vector<api::Flow>& all) {
+  std::string known;
+  for (const auto& f : all) known += (known.empty() ? "" : ", ") + f.name;
+  std::vector<api::Flow> out;
+  if (request.all_flows) {
+    if (all.empty())
+      throw UserError(
+          "--flows: no flow is defined (give flows: in --config, or a spec with links)");
+    out = all;
+  }
+  for (const auto& name : request.flow_names) {
+    auto it =
+        std::find_if(all.begin(), all.end(), [&](const api::Flow& f) { return f.name == name; });
+    if (it == all.end())
+      throw UserError("--flow '" + name + "': no such flow (" +
+                      (known.empty() ? "none is defined" : "flows: " + known) + ")");
+    if (std::none_of(out.begin(), out.end(), [&](const api::Flow& f) { return f.name == name; }))
+      out.push_back(*it);
+  }
+  for (const auto& f : out)
+    flow::validate_flow(f, f.source == "config" ? request.config_name : request.spec,
+                        request.selection.allow_unsafe_methods);
+  return out;
+}
+
+}  // namespace
+
 Plan make_plan(const PlanRequest& request, const api::Settings& settings,
                const plugins::PluginRegistry& registry) {
   Plan out;
@@ -117,16 +189,26 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
   out.api_title = model.title;
   out.security_schemes = model.security_schemes;
   out.note = model.note;
-  apply_selection(model, request.selection, out.skipped);
-  if (model.operations.empty() && out.note.empty())
-    out.note = "no operation is left after the selection";
 
   openapi::RequestBuildOptions build;
   build.target = request.spec.empty() ? model.server_url : settings.target;
   build.seed = settings.seed;
   build.body_fields = request.body_fields;
   if (!request.data_file.empty()) build.data_rows = openapi::load_data_rows(request.data_file);
+  const auto data_rows = build.data_rows;
   openapi::RequestBuilder builder(std::move(build));
+  // Flows resolve their steps against every operation, before the selection narrows them.
+  out.flows = plan_flows(request, model, builder, data_rows, out.skipped);
+  const bool flow_mode = !request.flow_names.empty() || request.all_flows;
+  if (flow_mode) {
+    model.flows = chosen_flows(request, out.flows);
+    // Flow cases replace operation cases: test types that do not run flows plan nothing.
+    model.operations.clear();
+  } else {
+    apply_selection(model, request.selection, out.skipped);
+  }
+  if (model.operations.empty() && model.flows.empty() && out.note.empty())
+    out.note = "no operation is left after the selection";
   const api::PlanContext context{settings, builder};
   for (const auto& id : request.test_ids) {
     const auto* plugin = registry.find(id, api::PluginKind::test_type);
@@ -145,13 +227,15 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
     };
     const auto include = globs("include_paths"), exclude = globs("exclude_paths");
     for (auto& c : planned.cases) {
-      const bool included =
-          include.empty() || std::any_of(include.begin(), include.end(), [&](const std::string& g) {
+      // Paths aim a test type at operations; a flow case (--flow) was asked for by name.
+      const bool included = !c.flows.empty() || include.empty() ||
+                            std::any_of(include.begin(), include.end(), [&](const std::string& g) {
+                              return glob_match(g, c.endpoint);
+                            });
+      const bool excluded =
+          c.flows.empty() && std::any_of(exclude.begin(), exclude.end(), [&](const std::string& g) {
             return glob_match(g, c.endpoint);
           });
-      const bool excluded = std::any_of(exclude.begin(), exclude.end(), [&](const std::string& g) {
-        return glob_match(g, c.endpoint);
-      });
       if (included && !excluded)
         out.test_cases.push_back(std::move(c));
       else
@@ -160,6 +244,10 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
                                         : "not in test_options." + id + ".include_paths"});
     }
     for (auto& s : planned.skipped) out.skipped.push_back({id, s.method, s.path, s.reason});
+    if (flow_mode && planned.cases.empty())
+      out.skipped.push_back({id, "", "",
+                             "runs no flows (flows run in load_test, stress_test, "
+                             "spike_test, endurance_test and scalability_test)"});
   }
   return out;
 }

@@ -62,7 +62,19 @@ api::RunSummary merge_results(std::vector<api::RunSummary> parts,
         index[c.test_case.id] = merged.cases.size();
         merged.cases.push_back(std::move(c));
       } else {
-        merge_metrics(merged.cases[it->second].metrics, c.metrics);
+        auto& into = merged.cases[it->second];
+        merge_metrics(into.metrics, c.metrics);
+        // Flow cases: each step by (flow, name), and the iterations.
+        for (const auto& step : c.steps) {
+          auto same = std::find_if(into.steps.begin(), into.steps.end(), [&](const auto& s) {
+            return s.flow == step.flow && s.name == step.name;
+          });
+          if (same == into.steps.end())
+            into.steps.push_back(step);
+          else
+            merge_metrics(same->metrics, step.metrics);
+        }
+        into.flow.merge(c.flow);
       }
     }
   }

@@ -58,8 +58,12 @@ api::Phase CaseSession::scaled(api::Phase phase, double time_scale) {
 asio::awaitable<api::PhaseResult> CaseSession::load(api::Phase phase) {
   if (phase.base_url.empty()) phase.base_url = base_url_;
   if (phase.timeout_s <= 0) phase.timeout_s = run_.settings.timeout_s;
-  if (!run_.decoration.empty())
+  phase.graceful_stop_s = std::min(phase.graceful_stop_s, run_.settings.graceful_stop_s);
+  if (!run_.decoration.empty()) {
     for (auto& request : phase.requests) run_.decoration.apply(request);
+    for (auto& flow : phase.flows)
+      for (auto& step : flow.steps) run_.decoration.apply(step.request);
+  }
   engine::PhaseHooks hooks;
   hooks.on_interval = [bus = &run_.bus](const api::Snapshot& s) { bus->interval(s); };
   hooks.case_id = case_id_;

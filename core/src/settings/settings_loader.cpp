@@ -39,6 +39,8 @@ const std::vector<SettingInfo>& setting_table() {
       {"pattern", "PERF_AGENT_PATTERN", "load pattern name; --pattern"},
       {"iterations", "PERF_AGENT_ITERATIONS", "explicit request count; --iterations"},
       {"max_body_capture", "PERF_AGENT_MAX_BODY_CAPTURE", "bytes of a probe's body kept (1048576)"},
+      {"graceful_stop", "PERF_AGENT_GRACEFUL_STOP",
+       "flows: seconds iterations running at the end may finish (30); --graceful-stop"},
   };
   return table;
 }
@@ -160,6 +162,7 @@ api::Settings resolve_settings(const SettingsInput& input) {
   if (auto v = text("pattern")) s.pattern = *v;
   if (auto v = whole("iterations", 1)) s.iterations = std::uint64_t(*v);
   if (auto v = whole("max_body_capture", 0)) s.max_body_capture_bytes = std::size_t(*v);
+  if (auto v = number("graceful_stop", 0, "a duration in seconds >= 0")) s.graceful_stop_s = *v;
 
   s.patterns = default_patterns();
   if (const auto* custom = input.config.if_contains("patterns")) {

@@ -26,7 +26,7 @@ void validate_case_thresholds(const std::vector<api::TestCase>& cases) {
 void apply_case_thresholds(api::CaseResult& result) {
   for (const auto& text : result.test_case.thresholds) {
     const auto t = parse_threshold(text);
-    const auto r = evaluate(t, {&result.metrics});
+    const auto r = evaluate(t, selected_metrics(t, result));
     if (r.evaluated && r.passed) continue;
     const std::string message = r.evaluated ? r.message : t.text + " (no matching requests)";
     result.failed_thresholds.push_back(message);
@@ -45,7 +45,8 @@ std::vector<std::string> evaluate_run_thresholds(const std::vector<Threshold>& t
   for (const auto& t : thresholds) {
     std::vector<const api::Metrics*> parts;
     for (const auto& c : cases)
-      if (t.matches(c.test_case)) parts.push_back(&c.metrics);
+      if (t.matches(c.test_case))
+        for (const auto* m : selected_metrics(t, c)) parts.push_back(m);
     const auto r = evaluate(t, parts);
     if (!r.evaluated)
       failures.push_back(t.text + " (no matching requests, cannot decide)");
@@ -83,7 +84,8 @@ void AbortWatch::interval(const api::Snapshot& s) {
     std::lock_guard lock(mutex_);
     if (!current_ || !reason_.empty()) return;
     for (const auto& t : thresholds_) {
-      if (!t.matches(*current_)) continue;
+      // A step has no per-second series of its own: judged at the case's end.
+      if (!t.matches(*current_) || t.tags.count("step")) continue;
       const auto v = per_second_value(t, s.point);
       if (!v || compare(*v, t.op, t.value)) continue;
       char b[96];
@@ -104,8 +106,9 @@ void AbortWatch::case_done(const api::CaseResult& result) {
     current_.reset();
     if (!reason_.empty()) return;
     for (const auto& t : thresholds_) {
-      if (judged_per_second(t) || !t.matches(result.test_case)) continue;
-      const auto r = evaluate(t, {&result.metrics});
+      const bool live = judged_per_second(t) && !t.tags.count("step");
+      if (live || !t.matches(result.test_case)) continue;
+      const auto r = evaluate(t, selected_metrics(t, result));
       if (!r.evaluated || r.passed) continue;
       reason = "abortOnFail threshold " + r.message + " in " + result.test_case.id;
       break;

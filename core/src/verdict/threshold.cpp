@@ -2,6 +2,7 @@
 
 #include "perf/util/user_error.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -36,8 +37,23 @@ bool Threshold::matches(const api::TestCase& c) const {
     if (k == "method" && c.method != v) return false;
     if (k == "test_type" && c.test_type != v) return false;
     if (k == "case" && c.id != v) return false;
+    if (k == "flow" && std::none_of(c.flows.begin(), c.flows.end(),
+                                    [&](const api::Flow& f) { return f.name == v; }))
+      return false;
+    if (k == "step" && c.flows.empty()) return false;  // the step itself: selected_metrics
   }
   return true;
+}
+
+std::vector<const api::Metrics*> selected_metrics(const Threshold& t, const api::CaseResult& r) {
+  const auto step = t.tags.find("step");
+  if (step == t.tags.end()) return {&r.metrics};
+  const auto flow = t.tags.find("flow");
+  std::vector<const api::Metrics*> out;
+  for (const auto& s : r.steps)
+    if (s.name == step->second && (flow == t.tags.end() || s.flow == flow->second))
+      out.push_back(&s.metrics);
+  return out;
 }
 
 Threshold parse_threshold(const std::string& text) {
@@ -60,8 +76,9 @@ Threshold parse_threshold(const std::string& text) {
       const auto sep = pair.find(':');
       if (sep == std::string::npos) bad(text, "tag filter '" + pair + "' must be name:value");
       const std::string key = trim(pair.substr(0, sep));
-      if (key != "endpoint" && key != "method" && key != "test_type" && key != "case")
-        bad(text, "unknown tag '" + key + "' (endpoint, method, test_type, case)");
+      if (key != "endpoint" && key != "method" && key != "test_type" && key != "case" &&
+          key != "step" && key != "flow")
+        bad(text, "unknown tag '" + key + "' (endpoint, method, test_type, case, step, flow)");
       t.tags[key] = trim(pair.substr(sep + 1));
       if (comma == std::string::npos) break;
       start = comma + 1;

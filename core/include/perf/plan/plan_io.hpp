@@ -32,6 +32,9 @@ struct Plan {
   std::vector<api::TestCase> test_cases;
   std::vector<SkippedEntry> skipped;
   std::string note;
+  // Every flow the config file and the spec define (DESIGN §10.6), editable; flow cases name
+  // theirs.
+  std::vector<api::Flow> flows;
 };
 
 boost::json::object to_json(const Plan& plan);

@@ -29,6 +29,11 @@ struct PlanRequest {
   openapi::BodyFields body_fields = openapi::BodyFields::examples;  // --body-fields
   Selection selection;
   std::vector<std::string> test_ids;  // resolved ids
+  // Flows (DESIGN §10.6): the config file's `flows:` (null when it has none), and which to run.
+  boost::json::value config_flows;
+  std::string config_name;
+  std::vector<std::string> flow_names;  // --flow NAME: run these flows
+  bool all_flows = false;               // --flows: run every flow
 };
 
 // Resolves ids and aliases ("load" -> "load_test"); empty `requested` gives `defaults`.

@@ -15,7 +15,7 @@ namespace perf::verdict {
 struct Threshold {
   std::string text;    // as written, for messages
   std::string metric;  // http_req_duration, http_req_failed, http_reqs, http_req_waiting, ...
-  std::map<std::string, std::string> tags;  // endpoint, method, test_type, case
+  std::map<std::string, std::string> tags;  // endpoint, method, test_type, case, step, flow
   std::string aggregation;                  // avg, min, max, med, p, rate, count
   double percentile = 0;                    // for p(N)
   std::string op;                           // <, <=, >, >=, ==, !=
@@ -25,6 +25,11 @@ struct Threshold {
 
   bool matches(const api::TestCase& c) const;
 };
+
+// The metrics `t` judges in one case: the case's, or with a `step` tag that step's (in each of
+// the case's flows that has it, or in the `flow` tag's), so `http_req_duration{step:create}`
+// sees the create requests alone.
+std::vector<const api::Metrics*> selected_metrics(const Threshold& t, const api::CaseResult& r);
 
 // Throws perf::UserError "threshold 'TEXT': problem" for anything malformed or unsupported.
 Threshold parse_threshold(const std::string& text);

@@ -2,6 +2,7 @@
 // ramping-vus, constant-arrival-rate, ramping-arrival-rate), and what the engine measured.
 #pragma once
 
+#include "perf/api/flow.hpp"
 #include "perf/api/metrics.hpp"
 #include "perf/api/request.hpp"
 
@@ -42,13 +43,21 @@ struct Phase {
   int max_connections = 0;            // open model: connection bound; 0: the session's or automatic
   bool keep_alive = true;             // false: a new connection for every request
   bool hold_connections = false;      // closed: users keep their connection idle between requests
+  // Non-empty: users run these flows (mixed by weight) instead of `requests`; in the open model
+  // each arrival is one iteration of one flow.
+  std::vector<Flow> flows;
+  // Flows: iterations running at the end may finish this long (real seconds); the session's
+  // --graceful-stop bounds it.
+  double graceful_stop_s = 30;
 };
 
 struct PhaseResult {
   std::string name;
   Metrics metrics;
-  bool interrupted = false;  // stopped by Ctrl-C / SIGTERM or an abortOnFail threshold
-  double time_scale = 1;     // what the Session multiplied the phase's durations by
+  bool interrupted = false;       // stopped by Ctrl-C / SIGTERM or an abortOnFail threshold
+  double time_scale = 1;          // what the Session multiplied the phase's durations by
+  std::vector<StepResult> steps;  // flows: per step (the requests are in `metrics` too)
+  FlowMetrics flow;               // flows: iterations, failures, iteration durations
 };
 
 // The agent's own and (when configured) the target's resource use.

@@ -2,6 +2,8 @@
 // with their parameters, bodies and example values already resolved by core/openapi.
 #pragma once
 
+#include "perf/api/flow.hpp"
+
 #include <boost/json/value.hpp>
 
 #include <optional>
@@ -68,6 +70,9 @@ struct ApiModel {
   std::vector<SkippedOperation> skipped;
   std::vector<SecurityScheme> security_schemes;
   std::string note;  // e.g. why there are no operations
+  // Flow mode (--flow NAME, --flows): the flows to run, requests resolved. Test types that run
+  // flows plan one case per flow from these where they would plan one per operation.
+  std::vector<Flow> flows;
 };
 
 }  // namespace perf::api

@@ -4,6 +4,9 @@
 #include "perf/api/load.hpp"
 #include "perf/api/test_case.hpp"
 
+#include <boost/json/object.hpp>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,26 @@ struct ReporterConfig {
   bool quiet = false;
 };
 
+// Which part of a distributed run this is (DESIGN §10.2, k6's execution segments): one segment
+// I of N, or the merge of several. index -1 and count 0: the run was not segmented.
+struct SegmentInfo {
+  int index = -1;            // this segment; -1 for a merged result or no segment
+  int count = 0;             // N; 0 when the run was not segmented
+  std::string plan_sha256;   // the plan every segment ran
+  std::vector<int> merged;   // merged result: the segments it holds
+  bool partial = false;      // merged with --allow-partial and some segment missing
+  std::vector<int> missing;  // those segments
+  double late_start_s = 0;   // how long after --start-at this segment began
+};
+
+// Advice derived from a finding (DESIGN §10.4); none without a finding.
+struct Recommendation {
+  std::string case_id;
+  std::string finding_id;
+  std::string text;
+  std::string evidence;  // the numbers behind it, in words
+};
+
 struct RunInfo {
   std::string tool;  // "perf-agent 0.1.0"
   std::string target;
@@ -22,6 +45,7 @@ struct RunInfo {
   std::vector<std::string> test_types;
   std::size_t planned_cases = 0;
   std::int64_t started_unix_ms = 0;
+  SegmentInfo segment;
 };
 
 struct RunSummary {
@@ -33,6 +57,8 @@ struct RunSummary {
   std::vector<std::string> failed_thresholds;  // run-wide (--threshold without tag filters)
   std::vector<CaseResult> cases;
   std::vector<std::string> plan_notes;  // skipped operations and why
+  boost::json::object comparison;       // against a baseline result (compare); empty: none
+  std::vector<Recommendation> recommendations;
 };
 
 class Reporter {

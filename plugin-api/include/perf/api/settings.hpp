@@ -48,6 +48,7 @@ struct Settings {
   std::optional<std::string> pattern;
   std::vector<std::pair<double, double>> stages;  // --stage: (seconds, users or req/s)
   std::optional<std::uint64_t> iterations;        // --iterations: requests in all
+  double graceful_stop_s = 30;  // --graceful-stop: flow iterations may finish this long (real s)
 
   std::vector<LoadPattern> patterns;  // defaults plus the config file's custom ones
   boost::json::object test_options;   // per test type, from the config file: {"stress_test": {...}}

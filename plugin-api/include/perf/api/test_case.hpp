@@ -1,6 +1,7 @@
 // A planned test case (DESIGN §7, the original agent's structure) and its result.
 #pragma once
 
+#include "perf/api/flow.hpp"
 #include "perf/api/metrics.hpp"
 #include "perf/api/request.hpp"
 
@@ -39,6 +40,9 @@ struct TestCase {
   // several rows; used round-robin) and the base URL they go to.
   std::string base_url;
   std::vector<RequestSpec> requests;
+  // Non-empty: the case runs these flows instead of `requests` (which then only hold what the
+  // pre-flight sends). A plan file lists the flows once and cases name them.
+  std::vector<Flow> flows;
   boost::json::object parameters;  // test-type specific plan details (steps, sizes, ...)
 };
 
@@ -83,6 +87,8 @@ struct CaseResult {
   Metrics metrics;                             // all phases of the case together
   boost::json::object charts;                  // test-type series for the HTML report
   bool interrupted = false;
+  std::vector<StepResult> steps;  // flow cases: per step, all phases together
+  FlowMetrics flow;               // flow cases: iterations and their failures
 };
 
 }  // namespace perf::api

@@ -13,7 +13,7 @@ namespace perf::api {
 // PluginDescriptor) bumps MINOR. Changing or removing anything, including a field of a struct
 // plugins create or read, or any virtual function, bumps MAJOR. The suite checks this against
 // the stored ABI baseline (plugin-api/abi/); docs/plugin-guide.md has the whole promise.
-inline constexpr std::uint32_t sdk_major = 2;
+inline constexpr std::uint32_t sdk_major = 3;
 inline constexpr std::uint32_t sdk_minor = 0;
 
 // std::string and std::list change layout with libstdc++'s dual ABI, and Boost's types change

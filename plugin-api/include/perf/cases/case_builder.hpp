@@ -15,6 +15,11 @@ api::TestCase make_case(const std::string& test_type, const api::Operation& op,
                         const std::string& variant, const std::string& description,
                         const api::PlanContext& context);
 
+// A case that runs `flow`: id "TYPE:FLOW:NAME[:VARIANT]", method "FLOW", endpoint the flow's
+// name, the flow in `flows`, and a request that changes nothing for the pre-flight.
+api::TestCase make_flow_case(const std::string& test_type, const api::Flow& flow,
+                             const std::string& variant, const std::string& description);
+
 // performance_config for a pattern, or for the explicit --users/--duration/... flags.
 boost::json::object load_config(const api::LoadPattern& pattern, const api::Settings& settings);
 // The pattern named by --pattern, or `fallback`.

@@ -12,6 +12,8 @@ namespace perf::report {
 
 boost::json::object to_json(const api::CaseResult& result);
 boost::json::object to_json(const api::RunSummary& summary);
+// "segment" of a result (DESIGN §10.2): written only when the run was segmented or merged.
+boost::json::object to_json(const api::SegmentInfo& segment);
 
 api::CaseResult case_result_from_json(const boost::json::value& v, const std::string& where);
 api::RunSummary summary_from_json(const boost::json::value& v, const std::string& file);

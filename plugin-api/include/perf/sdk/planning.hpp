@@ -23,6 +23,12 @@ api::PlanOutput plan_per_operation(
     const std::function<std::optional<std::string>(const api::Operation&, api::TestCase&)>& adjust =
         {});
 
+// Flow mode (ApiModel::flows non-empty): one case per flow, as plan_per_operation does per
+// operation. `describe` gives the description ("Stress test for flow checkout").
+api::PlanOutput plan_per_flow(const api::ApiModel& model, const api::PlanContext& context,
+                              const Options& options,
+                              const std::function<std::string(const api::Flow&)>& describe);
+
 // Operations read with GET only (lists, searches, caches): the reason names what is measured.
 Applies get_only(std::string what);
 

@@ -1,0 +1,334 @@
+// User flows end to end (DESIGN §10.6): the real perf-agent runs multi-step flows against
+// json-server and the demo API on loopback, carrying ids and tokens between steps.
+#define BOOST_TEST_MODULE flows
+#include "nginx.hpp"
+#include "process.hpp"
+#include "real_servers.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+
+namespace json = boost::json;
+using perf::test::run;
+using perf::test::slurp;
+
+namespace {
+
+std::string out(const std::string& name) {
+  return perf::test::temp_dir() + "/" + name;
+}
+
+std::string write(const std::string& name, const std::string& text) {
+  const auto path = out(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string demo_spec() {
+  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
+}
+
+// The only case of a JSON report.
+json::object only_case(const std::string& report_file) {
+  const auto report = json::parse(slurp(report_file));
+  const auto& cases = report.at("test_cases").as_array();
+  BOOST_REQUIRE_EQUAL(cases.size(), 1u);
+  return cases.front().as_object();
+}
+
+const json::object& step(const json::object& c, const std::string& name) {
+  for (const auto& s : c.at("steps").as_array())
+    if (s.at("name").as_string() == name) return s.as_object();
+  BOOST_FAIL("no step " << name << " in " << json::serialize(c.at("steps")));
+  throw;
+}
+
+std::uint64_t status_count(const json::object& metrics, const char* status) {
+  const auto* n = metrics.at("status_codes").as_object().if_contains(status);
+  return n ? n->to_number<std::uint64_t>() : 0;
+}
+
+// json-server over a small database of items it rewrites on every change.
+struct JsonServer {
+  static std::string db() {
+    json::array items;
+    for (int i = 1; i <= 50; ++i)
+      items.push_back(
+          json::object{{"id", i}, {"title", "item " + std::to_string(i)}, {"price", i}});
+    return write("db.json", json::serialize(json::object{{"items", items}}));
+  }
+  int port = perf::test::free_port();
+  perf::test::Server server{
+      {perf::test::source_dir() + "/tests/fixtures/json-server/node_modules/.bin/json-server", db(),
+       "--port", std::to_string(port), "--host", "127.0.0.1", "--quiet"},
+      port};
+
+  std::size_t item_count() const {
+    const auto answer = perf::test::loopback_http(port, "GET", "/items");
+    BOOST_REQUIRE_EQUAL(answer.status, 200);
+    return json::parse(answer.body).as_array().size();
+  }
+};
+
+const char* const lifecycle = R"(
+flows:
+  - name: item_lifecycle
+    steps:
+      - name: create
+        method: POST
+        path: /items
+        body: {title: made by a flow, price: 5}
+        extract: {id: /id}
+        expect: 201
+      - {name: read, method: GET, path: "/items/{id}", params: {id: "${id}"}, expect: 200}
+      - name: update
+        method: PATCH
+        path: "/items/{id}"
+        params: {id: "${id}"}
+        body: {price: 6}
+        expect: 200
+      - {name: delete, method: DELETE, path: "/items/{id}", params: {id: "${id}"}, expect: 200}
+)";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(json_server)
+
+// 20 users each create an item, read it back by the id the server gave, change it and delete
+// it, for 10 planned seconds: every read, update and delete finds its item, and the server holds
+// as many items at the end as at the start.
+BOOST_AUTO_TEST_CASE(a_create_read_update_delete_flow_finds_every_item_it_created) {
+  JsonServer js;
+  const auto before = js.item_count();
+  const auto config = write("lifecycle.yaml", lifecycle);
+  const auto report = out("lifecycle.json");
+  const auto r = run({perf::test::perf_agent(),
+                      "run",
+                      "--target",
+                      js.server.url(),
+                      "--config",
+                      config,
+                      "--flow",
+                      "item_lifecycle",
+                      "--tests",
+                      "load",
+                      "--users",
+                      "20",
+                      "--duration",
+                      "10",
+                      "--time-scale",
+                      "0.3",
+                      "--allow-unsafe-methods",
+                      "--threshold",
+                      "http_req_duration{step:create}: p(95)<5000",
+                      "--threshold",
+                      "http_req_duration{step:read}: max<0.001",
+                      "--report",
+                      "json:" + report,
+                      "--report",
+                      "console"});
+  // The impossible read threshold fails the run, and only it: thresholds select the step.
+  BOOST_TEST(r.exit_code == 1, r.err << r.out);
+  const auto c = only_case(report);
+  BOOST_TEST(c.at("id").as_string() == "load_test:FLOW:item_lifecycle:custom");
+  const auto& flow = c.at("flow").as_object();
+  const auto iterations = flow.at("iterations").to_number<std::uint64_t>();
+  BOOST_TEST(iterations >= 20u, json::serialize(flow));
+  BOOST_TEST(flow.at("failed_iterations").to_number<std::uint64_t>() == 0u, json::serialize(flow));
+  BOOST_TEST(status_count(c.at("metrics").as_object(), "404") == 0u);
+  for (const char* name : {"create", "read", "update", "delete"}) {
+    const auto& s = step(c, name);
+    BOOST_TEST(status_count(s.at("metrics").as_object(), "404") == 0u, name);
+    // Every finished iteration ran every step (an interrupted one stops part way).
+    BOOST_TEST(s.at("metrics").at("total_requests").to_number<std::uint64_t>() >= iterations, name);
+  }
+  BOOST_TEST(status_count(step(c, "create").at("metrics").as_object(), "201") >= iterations);
+  BOOST_TEST(step(c, "read").at("path").as_string() == "/items/{id}");
+  BOOST_TEST(js.item_count() == before);
+  const auto failed = json::serialize(json::parse(slurp(report)).at("failed_thresholds"));
+  BOOST_TEST(failed.find("{step:read}") != std::string::npos, failed);
+  BOOST_TEST(failed.find("{step:create}") == std::string::npos, failed);
+  // The console shows a row per step under the case.
+  BOOST_TEST(r.out.find("step update (PATCH /items/{id})") != std::string::npos, r.out);
+}
+
+// An extraction that finds nothing fails that iteration with the reason; the users go on.
+BOOST_AUTO_TEST_CASE(an_extraction_that_finds_nothing_fails_the_iteration_and_the_run_goes_on) {
+  JsonServer js;
+  const auto config = write("missing.yaml", R"(
+flows:
+  - name: wrong_pointer
+    steps:
+      - {name: list, method: GET, path: /items, extract: {id: /0/identifier}}
+      - {name: read, method: GET, path: "/items/{id}", params: {id: "${id}"}}
+)");
+  const auto report = out("missing.json");
+  const auto r =
+      run({perf::test::perf_agent(), "run", "--target", js.server.url(), "--config", config,
+           "--flow", "wrong_pointer", "--tests", "load", "--users", "2", "--duration", "1",
+           "--think-time", "0.05", "--report", "json:" + report, "--quiet"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  const auto c = only_case(report);
+  const auto& flow = c.at("flow").as_object();
+  const auto iterations = flow.at("iterations").to_number<std::uint64_t>();
+  BOOST_TEST(iterations > 2u);  // not stopped at the first failure
+  BOOST_TEST(flow.at("failed_iterations").to_number<std::uint64_t>() == iterations);
+  const auto& failures = flow.at("failures").as_object();
+  BOOST_TEST(failures.size() == 1u, json::serialize(failures));
+  BOOST_TEST(failures.at("extract id: no /0/identifier in response of step list")
+                 .to_number<std::uint64_t>() == iterations);
+  // The second step never ran: its id was never known.
+  BOOST_TEST(step(c, "read").at("metrics").at("total_requests").to_number<std::uint64_t>() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(demo_api)
+
+// The demo's POST /login gives a session token that GET /me wants: the demo config's flow
+// carries it in the Authorization header, and every /me answers 200.
+BOOST_AUTO_TEST_CASE(a_flow_carries_the_login_token_to_the_guarded_endpoint) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto report = out("login.json");
+  const auto r = run({perf::test::perf_agent(),
+                      "run",
+                      "--spec",
+                      demo_spec(),
+                      "--target",
+                      demo.url(),
+                      "--config",
+                      perf::test::source_dir() + "/examples/demo-api/perf-agent.yaml",
+                      "--flow",
+                      "login_and_read_me",
+                      "--tests",
+                      "load",
+                      "--users",
+                      "4",
+                      "--duration",
+                      "1",
+                      "--allow-unsafe-methods",
+                      "--report",
+                      "json:" + report,
+                      "--report",
+                      "html:" + out("login.html"),
+                      "--report",
+                      "junit:" + out("login.xml"),
+                      "--quiet"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  const auto c = only_case(report);
+  const auto& me = step(c, "me").at("metrics").as_object();
+  BOOST_TEST(me.at("total_requests").to_number<std::uint64_t>() > 4u);
+  BOOST_TEST(status_count(me, "200") == me.at("total_requests").to_number<std::uint64_t>());
+  BOOST_TEST(c.at("flow").at("failed_iterations").to_number<std::uint64_t>() == 0u);
+  BOOST_TEST(slurp(out("login.html")).find("step me (GET /me)") != std::string::npos);
+  BOOST_TEST(slurp(out("login.xml")).find(":step:login:p95_ms") != std::string::npos);
+}
+
+// The same flow without the header: /me refuses every request, and the flow says why.
+BOOST_AUTO_TEST_CASE(without_the_token_the_guarded_endpoint_refuses_and_the_flow_counts_it) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto config = write("no_token.yaml", R"(
+flows:
+  - name: forgets_the_token
+    steps:
+      - {name: login, operation_id: login, body: {user: demo, password: secret}, extract: {token: /token}}
+      - {name: me, operation_id: getMe}
+)");
+  const auto report = out("no_token.json");
+  const auto r = run({perf::test::perf_agent(),
+                      "run",
+                      "--spec",
+                      demo_spec(),
+                      "--target",
+                      demo.url(),
+                      "--config",
+                      config,
+                      "--flow",
+                      "forgets_the_token",
+                      "--tests",
+                      "load",
+                      "--users",
+                      "2",
+                      "--duration",
+                      "0.5",
+                      "--allow-unsafe-methods",
+                      "--report",
+                      "json:" + report,
+                      "--quiet"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const auto c = only_case(report);
+  const auto& flow = c.at("flow").as_object();
+  BOOST_TEST(flow.at("failed_iterations").to_number<std::uint64_t>() > 0u);
+  BOOST_TEST(flow.at("failures").at("step me: status 401").to_number<std::uint64_t>() ==
+             flow.at("failed_iterations").to_number<std::uint64_t>());
+}
+
+// OpenAPI links become flows in `plan`; the plan lists them, and `run --plan` runs them.
+BOOST_AUTO_TEST_CASE(links_become_flows_that_a_plan_lists_and_runs) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto plan = out("links-plan.json");
+  const auto planned = run({perf::test::perf_agent(), "plan", "--spec", demo_spec(), "--target",
+                            demo.url(), "--flow", "listItems.GetFirstItem", "--tests", "load",
+                            "--pattern", "light_load", "-o", plan});
+  BOOST_REQUIRE_MESSAGE(planned.exit_code == 0, planned.err);
+  const auto doc = json::parse(slurp(plan));
+  bool listed = false;
+  for (const auto& f : doc.at("flows").as_array())
+    if (f.at("name").as_string() == "listItems.GetFirstItem") {
+      listed = true;
+      BOOST_TEST(f.at("source").as_string() == "links");
+      BOOST_TEST(f.at("steps").at(0).at("extract").at("id").as_string() == "/items/0/id");
+      BOOST_TEST(f.at("steps").at(1).at("target").as_string() == "/items/${id}");
+    }
+  BOOST_TEST(listed, json::serialize(doc.at("flows")));
+  // Without --allow-unsafe-methods the login flow of no config is not there, nor any POST flow.
+  BOOST_TEST(json::serialize(doc.at("flows")).find("\"POST\"") == std::string::npos);
+
+  const auto report = out("links.json");
+  const auto r = run({perf::test::perf_agent(), "run", "--plan", plan, "--target", demo.url(),
+                      "--time-scale", "0.01", "--report", "json:" + report, "--quiet"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  const auto c = only_case(report);
+  const auto& read = step(c, "getItem").at("metrics").as_object();
+  BOOST_TEST(read.at("total_requests").to_number<std::uint64_t>() > 0u);
+  BOOST_TEST(status_count(read, "200") == read.at("total_requests").to_number<std::uint64_t>());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(config_errors)
+
+// Bad flows stop at load with exit code 2 and one line naming the file, flow, step and problem.
+BOOST_AUTO_TEST_CASE(bad_flows_exit_2_with_one_line_naming_file_flow_step_and_problem) {
+  struct Bad {
+    const char* yaml;
+    const char* problem;
+  };
+  const Bad cases[] = {
+      {"flows: [{name: f, steps: [{name: s, operation_id: noSuchOperation}]}]",
+       "flow 'f', step 's': unknown operation 'noSuchOperation'"},
+      {"flows: [{name: f, steps: [{name: s, operation_id: getItem, params: {id: '${nope}'}}]}]",
+       "flow 'f', step 's': unknown variable ${nope}"},
+      {"flows: [{name: f, steps: [{name: s, operation_id: getFast, extract: {x: 'id'}}]}]",
+       "flow 'f', step 's': extract x: 'id' is neither a JSON pointer"},
+  };
+  int k = 0;
+  for (const auto& bad : cases) {
+    const auto config = write("bad" + std::to_string(k++) + ".yaml", bad.yaml);
+    const auto r =
+        run({perf::test::perf_agent(), "run", "--spec", demo_spec(), "--target",
+             "http://127.0.0.1:9", "--config", config, "--flow", "f", "--tests", "load"});
+    BOOST_TEST(r.exit_code == 2, bad.yaml << ": " << r.err);
+    BOOST_TEST(r.err.rfind("perf-agent: " + config + ": " + bad.problem, 0) == 0, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+  }
+  // A flow the command line names that nothing defines.
+  const auto r = run({perf::test::perf_agent(), "run", "--spec", demo_spec(), "--target",
+                      "http://127.0.0.1:9", "--flow", "ghost", "--tests", "load"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("--flow 'ghost': no such flow") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
