@@ -111,6 +111,10 @@ po::options_description load_options() {
       "streams", po::value<std::string>(),
       "with --http2: concurrent streams per connection (1, as h2load's -m): users per "
       "connection, or requests in flight per connection with --rate");
+  // DESIGN §10.4: the comparison of compare_command.cpp, at the end of a run.
+  o.add_options()("baseline", po::value<std::string>(),
+                  "result file to compare with at the end (as perf-agent compare); the comparison "
+                  "goes into every report");
   return o;
 }
 
@@ -298,6 +302,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   }
   if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
   if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
+  if (vm.count("baseline")) cl.baseline = vm["baseline"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {

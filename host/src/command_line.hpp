@@ -58,6 +58,7 @@ struct CommandLine {
   std::string db_path;                   // --db ("" for the default)
   std::string case_id;                   // --case
   std::string metric;                    // --metric
+  std::string baseline;                  // run --baseline FILE
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.

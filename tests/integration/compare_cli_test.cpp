@@ -1,6 +1,7 @@
 // `perf-agent compare` and `perf-agent history` as users and CI scripts drive them: the real
 // binary on result files recorded from the loopback delay server (tests/fixtures/compare), exit
-// codes 0, 1 and 2, the JSON and HTML reports, and a history database in a temporary folder.
+// codes 0, 1 and 2, the JSON and HTML reports, and a history database in a temporary folder;
+// and `run --baseline` against the delay server itself.
 #define BOOST_TEST_MODULE compare_cli
 #include "process.hpp"
 
@@ -146,6 +147,68 @@ BOOST_AUTO_TEST_CASE(history_imports_results_once_and_lists_runs_of_a_case) {
       run({perf::test::perf_agent(), "history", "--db", db.string(), "--case", "no-such-case"});
   BOOST_TEST(unknown.exit_code == 2);
   BOOST_TEST(unknown.err.find("no-such-case") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(run_with_a_baseline_puts_the_comparison_in_every_report) {
+  // The baseline's case r01 was recorded at 20 ms; this run of the same case answers after 23.
+  perf::test::Server server(
+      {PERF_AGENT_BINARY_DIR "/tests/servers/perf-delay-server", "--delay-ms", "23"});
+  const fs::path dir = perf::test::temp_dir();
+  const auto r = run({perf::test::perf_agent(),
+                      "run",
+                      "--spec",
+                      fixture("twenty-paths.json"),
+                      "--operation-id",
+                      "r01",
+                      "--target",
+                      server.url(),
+                      "--tests",
+                      "load_test",
+                      "--pattern",
+                      "light_load",
+                      "--users",
+                      "4",
+                      "--duration",
+                      "6",
+                      "--ramp-up",
+                      "0",
+                      "--think-time",
+                      "0",
+                      "-q",
+                      "--baseline",
+                      fixture("aa-20ms-1.json"),
+                      "--report",
+                      "console",
+                      "--report",
+                      "json:" + (dir / "run.json").string(),
+                      "--report",
+                      "html:" + (dir / "run.html").string()},
+                     {}, std::chrono::seconds(60));
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("compared with " + fixture("aa-20ms-1.json")) != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("regression  load_test:GET:/r01:custom p50 +1") != std::string::npos);
+  const auto doc = json::parse(read(dir / "run.json"));
+  const auto& comparison = doc.at("comparison").as_object();
+  const auto& cases = comparison.at("cases").as_array();
+  BOOST_TEST_REQUIRE(cases.size() == 1u);
+  const auto& p50 = cases[0].at("metrics").as_array()[0].as_object();
+  BOOST_TEST(p50.at("verdict").as_string() == "regression");
+  // The statistics' accuracy is checked offline on recorded runs (unit_compare); a live run on a
+  // shared machine only has to come out a regression, 3 ms on 20 being far beyond the noise.
+  BOOST_TEST(p50.at("change").to_number<double>() > 3.0);
+  BOOST_TEST(comparison.at("only_in_base").as_array().size() == 19u);
+  BOOST_TEST(read(dir / "run.html").find("Compared with the baseline") != std::string::npos);
+  const auto valid =
+      run({"/usr/bin/python3", perf::test::source_dir() + "/tests/tools/validate_json.py",
+           perf::test::source_dir() + "/docs/result-schema.json", (dir / "run.json").string()});
+  BOOST_TEST(valid.exit_code == 0, valid.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_with_an_unreadable_baseline_exits_2_before_any_load) {
+  const auto r = run({perf::test::perf_agent(), "run", "--target", "http://127.0.0.1:9",
+                      "--baseline", "/nonexistent/base.json"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find("/nonexistent/base.json: cannot read") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
