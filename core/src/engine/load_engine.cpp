@@ -660,13 +660,21 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
             : int(std::ceil(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0) / streams));
     // A bound given for the whole run is shared by its segments.
     if (options_.max_connections > 0 && options_.segment.count > 1)
-      phase.max_connections = int((std::uint64_t(phase.max_connections) + options_.segment.count -
-                                   1) / options_.segment.count);
+      phase.max_connections =
+          int((std::uint64_t(phase.max_connections) + options_.segment.count - 1) /
+              options_.segment.count);
   }
   run->planned_s = run->schedule.duration_s();
   run->segment = options_.segment;
-  // Iterations: this segment's share of the run's (iteration k is segment k mod N's).
-  run->iterations_left = std::int64_t(run->segment.share_of(phase.iterations));
+  // Iterations: this segment's share of the run's (iteration k is segment k mod N's), among the
+  // segments that have users: with fewer users than segments, the last segments have none and
+  // their iterations would never run.
+  Segment iterations_split = run->segment;
+  iterations_split.count = std::uint32_t(std::clamp<double>(
+      std::ceil(run->schedule.peak()), 1, double(std::max<std::uint32_t>(1, run->segment.count))));
+  run->iterations_left = run->segment.index < iterations_split.count
+                             ? std::int64_t(iterations_split.share_of(phase.iterations))
+                             : 0;
   run->hooks = std::move(hooks);
   run->phase = std::move(phase);
 

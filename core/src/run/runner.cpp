@@ -1,5 +1,9 @@
 #include "perf/run/runner.hpp"
 
+#include "perf/util/sha256.hpp"
+
+#include <boost/json/serialize.hpp>
+
 #include "perf/engine/load_engine.hpp"
 #include "perf/exec/executor.hpp"
 #include "perf/http/h2_connection.hpp"
@@ -124,6 +128,12 @@ bool Runner::stop(std::string reason) {
   return true;
 }
 
+bool Runner::runs_in_this_segment(const api::TestCase& c) const {
+  const auto& segment = options_.segment;
+  return segment.whole() || segment.index == 0 ||
+         options_.segment_dividing_types.count(c.test_type) > 0;
+}
+
 void Runner::wait_for_start() {
   if (!options_.start_at) return;
   const auto late = std::chrono::system_clock::now() - *options_.start_at;
@@ -136,9 +146,8 @@ void Runner::wait_for_start() {
   // Sleep on the control context: a stop request (Ctrl-C) ends the wait.
   auto timer = std::make_shared<asio::steady_timer>(control());
   timer->expires_after(-late);
-  run::StopCallback wake(&stop_, [timer, this] {
-    asio::post(control(), [timer] { timer->cancel(); });
-  });
+  run::StopCallback wake(&stop_,
+                         [timer, this] { asio::post(control(), [timer] { timer->cancel(); }); });
   asio::co_spawn(
       control(),
       [timer]() -> asio::awaitable<void> {
@@ -184,6 +193,16 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   summary.info.test_types = options_.test_ids;
   summary.info.planned_cases = plan_.test_cases.size();
   summary.info.started_unix_ms = now_ms();
+  const auto& segment = options_.segment;
+  if (!segment.whole()) {
+    summary.info.segment.index = int(segment.index);
+    summary.info.segment.count = int(segment.count);
+    // The plan as every segment runs it: the same spec, options and data give the same hash
+    // (when the plan was made is not part of it).
+    auto plan_json = plan::to_json(plan_);
+    plan_json.erase("created_at");
+    summary.info.segment.plan_sha256 = util::sha256_hex(boost::json::serialize(plan_json));
+  }
   if (!plan_.note.empty()) summary.plan_notes.push_back(plan_.note);
   for (const auto& s : plan_.skipped)
     summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") +
@@ -224,6 +243,7 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   }
 
   wait_for_start();
+  summary.info.segment.late_start_s = late_start_s_;
 
   // Events go out from the control thread only.
   auto on_control = [this](auto&& f) {
@@ -243,6 +263,12 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
     for (const auto& c : plan_.test_cases) {
       ++index;
       if (stop_.requested()) break;
+      if (!runs_in_this_segment(c)) {
+        summary.plan_notes.push_back(c.id +
+                                     ": runs in segment 0 only (its probes do not "
+                                     "divide across segments)");
+        continue;
+      }
       bus_.case_started(c, index, plan_.test_cases.size());
       CaseSession session(context, c.id, c.base_url);
       const std::int64_t case_started_ms = now_ms();

@@ -19,8 +19,7 @@ std::optional<Clock::time_point> unix_seconds(std::string_view text) {
   double seconds = 0;
   const auto* end = text.data() + text.size();
   const auto [at, ec] = std::from_chars(text.data(), end, seconds);
-  if (ec != std::errc() || at != end || !std::isfinite(seconds) || seconds < 0)
-    return std::nullopt;
+  if (ec != std::errc() || at != end || !std::isfinite(seconds) || seconds < 0) return std::nullopt;
   return Clock::time_point(
       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
 }

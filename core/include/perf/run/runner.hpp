@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -36,9 +37,12 @@ struct RunOptions {
   RequestDecoration decoration;                // headers and credentials for every request
   http::TlsOptions tls;
   engine::ArrivalProcess arrivals = engine::ArrivalProcess::uniform;  // open model
-  bool http2 = false;  // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
-  int streams = 1;     // concurrent streams per HTTP/2 connection
+  bool http2 = false;       // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
+  int streams = 1;          // concurrent streams per HTTP/2 connection
   engine::Segment segment;  // --segment: this process's share of the run
+  // Test types whose cases every segment runs a share of (api::trait_segments_divide); the
+  // others' cases run in segment 0 only.
+  std::set<std::string> segment_dividing_types;
   // --start-at: the load starts at this instant (after the pre-flight); a run that gets there
   // late starts at once and says by how much.
   std::optional<std::chrono::system_clock::time_point> start_at;
@@ -86,6 +90,8 @@ class Runner {
   api::RunSummary finish(api::RunSummary summary);
   // --start-at: sleeps until the instant (a stop request ends the wait), or notes how late.
   void wait_for_start();
+  // --segment: whether this process runs case `c` (a share of it, or all of it in segment 0).
+  bool runs_in_this_segment(const api::TestCase& c) const;
 
   plan::Plan plan_;
   std::map<std::string, std::shared_ptr<api::TestType>> test_types_;
