@@ -9,3 +9,6 @@ find_path(PERF_AGENT_CSV_INCLUDE_DIR csv.h REQUIRED)
 # libnghttp2 (Debian libnghttp2-dev): HTTP/2 framing and HPACK for --http2, what h2load uses.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)
+# SQLite (Debian libsqlite3-dev): the run history (core/compare/history_store), later the service's
+# task store.
+find_package(SQLite3 REQUIRED)

@@ -13,6 +13,7 @@ packages=(
   abigail-tools
   etcd-server python3-jupyter-server
   libnghttp2-dev nghttp2-client
+  libsqlite3-dev
   python3-yaml
   slurm-wlm munge
 )

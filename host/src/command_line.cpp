@@ -123,6 +123,10 @@ po::options_description load_options() {
       "streams", po::value<std::string>(),
       "with --http2: concurrent streams per connection (1, as h2load's -m): users per "
       "connection, or requests in flight per connection with --rate");
+  // DESIGN §10.4: the comparison of compare_command.cpp, at the end of a run.
+  o.add_options()("baseline", po::value<std::string>(),
+                  "result file to compare with at the end (as perf-agent compare); the comparison "
+                  "goes into every report");
   return o;
 }
 
@@ -188,6 +192,8 @@ std::string help_text(const std::string& command) {
            "Segments of a distributed run (run --segment I/N) must be of one plan and each given\n"
            "once, none missing unless --allow-partial; their per-second series are aligned on\n"
            "wall time.\n";
+  } else if (command == "compare" || command == "history") {
+    out << analysis_help(command) << (command == "compare" ? compare_options() : history_options());
   } else {
     out << "perf-agent " << PERF_AGENT_VERSION
         << " - plans and runs performance tests from an OpenAPI description\n\n"
@@ -198,6 +204,8 @@ std::string help_text(const std::string& command) {
            "  plugins   list the loaded test types and reporters\n"
            "  merge     combine JSON results of runs in parts\n"
            "  distribute  write a Slurm batch script or Kubernetes Jobs running N segments\n"
+           "  compare   compare two results: changes with confidence intervals and verdicts\n"
+           "  history   store results and find where a metric changed across runs\n"
            "  version   print the version\n\n"
            "perf-agent COMMAND --help shows the options of a command.\n";
   }
@@ -223,9 +231,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "--version") cl.command = "version";
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
-      cl.command != "merge" && cl.command != "distribute")
-    throw UserError("unknown command '" + cl.command +
-                    "' (commands: run, plan, plugins, merge, distribute, version, help)");
+      cl.command != "merge" && cl.command != "distribute" && cl.command != "compare" &&
+      cl.command != "history")
+    throw UserError(
+        "unknown command '" + cl.command +
+        "' (commands: run, plan, plugins, merge, distribute, compare, history, version, help)");
 
   po::options_description options;
   options.add(general_options());
@@ -250,9 +260,14 @@ CommandLine parse_command_line(int argc, char** argv) {
         "k6-style threshold over the merged run")(
         "allow-partial",
         "segments: merge even with some missing (recorded in the result's segment)");
+  } else if (cl.command == "compare") {
+    options.add(compare_options());
+  } else if (cl.command == "history") {
+    options.add(history_options());
   }
   po::positional_options_description positional;
-  if (cl.command == "merge") positional.add("input", -1);
+  if (cl.command == "merge" || cl.command == "compare" || cl.command == "history")
+    positional.add("input", -1);
   po::variables_map vm;
   try {
     po::store(
@@ -332,6 +347,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   }
   if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
   if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
+  if (vm.count("baseline")) cl.baseline = vm["baseline"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {
@@ -349,6 +365,11 @@ CommandLine parse_command_line(int argc, char** argv) {
     cl.streams = n;
   }
   cl.inputs = list<std::string>(vm, "input");
+  cl.max_changes = list<std::string>(vm, "max-change");
+  if (vm.count("min-effect")) cl.min_effect = vm["min-effect"].as<std::string>();
+  if (vm.count("db")) cl.db_path = vm["db"].as<std::string>();
+  if (vm.count("case")) cl.case_id = vm["case"].as<std::string>();
+  if (vm.count("metric")) cl.metric = vm["metric"].as<std::string>();
 
   // Settings flags, by setting key, with the flag's name for messages.
   auto& in = cl.settings_input;

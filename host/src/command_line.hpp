@@ -20,7 +20,7 @@ struct ReportRequest {
 };
 
 struct CommandLine {
-  std::string command;  // plugins, plan, run, merge, help, version
+  std::string command;  // plugins, plan, run, merge, compare, history, help, version
   bool help = false;
   bool json_output = false;  // plugins --json
   bool quiet = false;
@@ -49,7 +49,7 @@ struct CommandLine {
   int streams = 1;                  // --streams: concurrent streams per HTTP/2 connection
   std::string segment;   // --segment I/N or auto (distributed runs)
   std::string start_at;  // --start-at: Unix seconds or RFC 3339
-  std::vector<std::string> inputs;  // merge: result files
+  std::vector<std::string> inputs;  // merge, compare: result files; history: [import FILE...]
   bool allow_partial = false;       // merge: segments may be missing
   // distribute
   std::string engine;                  // slurm or kubernetes
@@ -58,10 +58,23 @@ struct CommandLine {
   std::string start_delay;             // seconds to the common start
   std::vector<std::string> arguments;  // the command line after the command, as given
   settings::SettingsInput settings_input;
+
+  // compare and history (analysis_options.cpp)
+  std::vector<std::string> max_changes;  // --max-change METRIC:PERCENT
+  std::string min_effect;                // --min-effect PCT ("" for the default)
+  std::string db_path;                   // --db ("" for the default)
+  std::string case_id;                   // --case
+  std::string metric;                    // --metric
+  std::string baseline;                  // run --baseline FILE
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.
 CommandLine parse_command_line(int argc, char** argv);
+
+// The options of compare and history (analysis_options.cpp).
+boost::program_options::options_description compare_options();
+boost::program_options::options_description history_options();
+std::string analysis_help(const std::string& command);  // usage lines of compare or history
 
 // The flows a plan is to list and run: the config file's `flows:`, --flow and --flows.
 void add_flows(plan::PlanRequest& request, const CommandLine& cl);

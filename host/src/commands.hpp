@@ -10,6 +10,8 @@ int plugins_command(const CommandLine& cl);
 int plan_command(const CommandLine& cl);
 int run_command(const CommandLine& cl);
 int merge_command(const CommandLine& cl);
+int compare_command(const CommandLine& cl);
+int history_command(const CommandLine& cl);
 int distribute_command(const CommandLine& cl);
 
 // The plan `run` would make (or read, with --plan) for this command line; `test_ids` gets the

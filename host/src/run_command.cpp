@@ -124,6 +124,8 @@ int run_command(const CommandLine& cl) {
   if (!settings.target.empty()) http::parse_url(settings.target);
   if (!cl.spec.empty() && ::access(cl.spec.c_str(), R_OK) != 0)
     throw UserError(cl.spec + ": cannot read: " + std::strerror(errno));
+  // Read now: a bad baseline stops the run before any load, not after it.
+  if (!cl.baseline.empty()) options.baseline = compare::read_baseline(cl.baseline);
 
   plugins::PluginRegistry registry;
   registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));

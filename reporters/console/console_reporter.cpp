@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -73,8 +74,7 @@ class ConsoleReporter final : public api::Reporter {
     for (const auto& r : s.recommendations)
       out << "  recommendation (" << r.case_id << ", " << r.finding_id << "): " << r.text
           << (r.evidence.empty() ? "" : " [" + r.evidence + "]") << "\n";
-    if (!s.comparison.empty())
-      out << "  compared with a baseline: the table is in the JSON report (comparison)\n";
+    if (!s.comparison.empty()) out << comparison_section(s.comparison);
     if (!s.plan_notes.empty())
       out << "  " << s.plan_notes.size()
           << " plan notes (skipped operations and why) are in the JSON report\n";
@@ -127,6 +127,53 @@ class ConsoleReporter final : public api::Reporter {
       text += b;
     }
     return text;
+  }
+
+  // run --baseline: the counts of verdicts, and a line per metric that changed (the full table
+  // is in the JSON and HTML reports). Read from the comparison's JSON (docs/analysis.md).
+  std::string comparison_section(const boost::json::object& comparison) const {
+    namespace json = boost::json;
+    auto number = [](const json::value* v) {
+      return v && v->is_number() ? v->to_number<double>() : 0.0;
+    };
+    auto text = [](const json::value* v) {
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    std::map<std::string, int> counts;
+    std::string changed;
+    const auto* cases = comparison.if_contains("cases");
+    for (const auto& c : cases && cases->is_array() ? cases->get_array() : json::array{}) {
+      const auto* metrics = c.as_object().if_contains("metrics");
+      for (const auto& mv : metrics && metrics->is_array() ? metrics->get_array() : json::array{}) {
+        const auto& m = mv.as_object();
+        const std::string verdict = text(m.if_contains("verdict"));
+        ++counts[verdict];
+        if (verdict != "regression" && verdict != "improvement") continue;
+        const bool points = text(m.if_contains("change_unit")) == "pp";
+        char line[160];
+        std::snprintf(line, sizeof line, "%+.1f%s [%+.1f, %+.1f]", number(m.if_contains("change")),
+                      points ? " pp" : " %", number(m.if_contains("ci_low")),
+                      number(m.if_contains("ci_high")));
+        changed += "    " + paint(verdict, verdict == "regression" ? "failed" : "passed") + "  " +
+                   text(c.as_object().if_contains("id")) + " " + text(m.if_contains("metric")) +
+                   " " + line + "\n";
+      }
+    }
+    const auto* base = comparison.if_contains("base");
+    const std::string file =
+        base && base->is_object() ? text(base->as_object().if_contains("file")) : "";
+    return "  compared with " + file + ": " + std::to_string(counts["regression"]) +
+           " regressions, " + std::to_string(counts["improvement"]) + " improvements, " +
+           std::to_string(counts["no change"]) + " no change, " +
+           std::to_string(counts["cannot decide"]) + " cannot decide" +
+           unmatched(comparison, "only_in_base", "of the baseline not run") +
+           unmatched(comparison, "only_in_new", "not in the baseline") + "\n" + changed;
+  }
+  static std::string unmatched(const boost::json::object& comparison, const char* key,
+                               const char* what) {
+    const auto* v = comparison.if_contains(key);
+    const auto n = v && v->is_array() ? v->get_array().size() : 0;
+    return n ? "; " + std::to_string(n) + (n == 1 ? " case " : " cases ") + what : "";
   }
 
   std::string bold(const std::string& text) const {

@@ -88,6 +88,50 @@ std::string value_text(const boost::json::value& v) {
   return boost::json::serialize(v);
 }
 
+// run --baseline: every case and metric of the comparison (docs/analysis.md), regressions and
+// improvements marked like failed and passed verdicts.
+std::string comparison_table(const boost::json::object& comparison) {
+  namespace json = boost::json;
+  auto text = [](const json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  auto cell = [](const json::object& o, const char* key, const char* format) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_number() ? num(v->to_number<double>(), format) : std::string("&mdash;");
+  };
+  std::ostringstream h;
+  const auto* base = comparison.if_contains("base");
+  h << "<h2>Compared with the baseline</h2><p class=\"meta\">"
+    << escape(base && base->is_object() ? text(base->as_object(), "file") : "")
+    << ": base and new are the runs' values; the change and its 95 % interval are of the median "
+       "second (the error rate: of the whole run).</p><table><tr><th>case</th><th>metric</th>"
+       "<th>base</th><th>new</th><th>change</th><th>95 % interval</th><th>verdict</th></tr>";
+  const auto* cases = comparison.if_contains("cases");
+  for (const auto& c : cases && cases->is_array() ? cases->get_array() : json::array{}) {
+    const auto& co = c.as_object();
+    const auto* metrics = co.if_contains("metrics");
+    for (const auto& mv : metrics && metrics->is_array() ? metrics->get_array() : json::array{}) {
+      const auto& m = mv.as_object();
+      const std::string verdict = text(m, "verdict"), unit = text(m, "change_unit");
+      const char* css = verdict == "regression"    ? "failed"
+                        : verdict == "improvement" ? "passed"
+                                                   : "";
+      h << "<tr><td>" << escape(text(co, "id")) << "</td><td>" << escape(text(m, "metric"))
+        << "</td><td class=\"n\">" << cell(m, "base", "%.2f") << " " << escape(text(m, "unit"))
+        << "</td><td class=\"n\">" << cell(m, "new", "%.2f") << " " << escape(text(m, "unit"))
+        << "</td><td class=\"n\">" << cell(m, "change", "%+.1f") << " " << escape(unit)
+        << "</td><td class=\"n\">[" << cell(m, "ci_low", "%+.1f") << ", "
+        << cell(m, "ci_high", "%+.1f") << "]</td><td>"
+        << (*css ? "<span class=\"" + std::string(css) + "\">" + escape(verdict) + "</span>"
+                 : escape(verdict))
+        << "</td></tr>";
+    }
+  }
+  h << "</table>";
+  return h.str();
+}
+
 std::string timeline(const api::CaseResult& c) {
   html::Series rps{"req/s", "#0969da", {}}, errors{"errors/s", "#cf222e", {}},
       p95{"p95 ms", "#8250df", {}};
@@ -228,8 +272,7 @@ class HtmlReporter final : public api::Reporter {
           << ")</span></li>";
       h << "</ul>";
     }
-    if (!s.comparison.empty())
-      h << "<h2>Comparison</h2><pre>" << escape(report::pretty(s.comparison)) << "</pre>";
+    if (!s.comparison.empty()) h << comparison_table(s.comparison);
     if (!s.plan_notes.empty()) {
       h << "<h2>Plan notes</h2><ul>";
       for (const auto& n : s.plan_notes) h << "<li>" << escape(n) << "</li>";

@@ -315,6 +315,9 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   summary.failed_thresholds = verdict::evaluate_run_thresholds(options_.thresholds, summary.cases);
   if (aborted_by) summary.failed_thresholds.insert(summary.failed_thresholds.begin(), *aborted_by);
   summary = finish(std::move(summary));
+  // Before the reporters write: every report carries the comparison.
+  if (options_.baseline)
+    summary.comparison = compare::compare_with_baseline(*options_.baseline, summary);
   on_control([&] { bus_.run_finished(summary); });
   if (abort_id) bus_.unsubscribe(abort_id);
   return summary;

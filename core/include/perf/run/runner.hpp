@@ -6,6 +6,7 @@
 
 #include "perf/api/reporter.hpp"
 #include "perf/api/test_type.hpp"
+#include "perf/compare/baseline.hpp"
 #include "perf/engine/arrivals.hpp"
 #include "perf/engine/segment.hpp"
 #include "perf/http/target.hpp"
@@ -51,6 +52,8 @@ struct RunOptions {
   std::string spec;               // for the report
   std::vector<std::string> test_ids;
   bool quick = false;  // quick mode: the plan's URL is the target itself
+  // --baseline: compared with the finished run; the comparison goes into every report.
+  std::optional<compare::Baseline> baseline;
 };
 
 // Why a run ended before any case ran (exit code 3): the target could not be reached.

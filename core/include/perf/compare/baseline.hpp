@@ -1,0 +1,27 @@
+// `perf-agent run --baseline BASE.json`: a stored result that a run is compared with when it
+// ends, and the comparison every report then carries (RunSummary::comparison).
+#pragma once
+
+#include "perf/compare/run_comparison.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace perf::compare {
+
+struct Baseline {
+  std::string file;  // as given on the command line
+  api::RunSummary run;
+};
+
+// Read before the run starts, so that a bad file stops it at once (perf::UserError, exit 2).
+Baseline read_baseline(const std::filesystem::path& file);
+
+// The comparison of `run` with the baseline as the JSON object of `perf-agent compare
+// --report json` (the new side's file is "" : this run).
+boost::json::object compare_with_baseline(const Baseline& baseline, const api::RunSummary& run,
+                                          const ComparisonOptions& options = {});
+
+}  // namespace perf::compare
