@@ -30,7 +30,7 @@ const std::set<std::string> dropped_with_value = {"--engine", "--segments",     
                                                   "--tag",    "--operation-id", "--methods",
                                                   "--data",   "--body-fields",  "--flow",
                                                   "--plan",   "--segment",      "--start-at",
-                                                  "--report"};
+                                                  "--report", "--baseline"};
 const std::set<std::string> dropped_flags = {"--allow-unsafe-methods", "--flows", "--quiet", "-q"};
 
 // The run options every segment gets: the command line as given, less what is dropped above.
