@@ -1,6 +1,7 @@
 // User flows end to end (DESIGN §10.6): the real perf-agent runs multi-step flows against
 // json-server and the demo API on loopback, carrying ids and tokens between steps.
 #define BOOST_TEST_MODULE flows
+#include "case_runs.hpp"
 #include "nginx.hpp"
 #include "process.hpp"
 #include "real_servers.hpp"
@@ -17,9 +18,8 @@ using perf::test::slurp;
 
 namespace {
 
-std::string out(const std::string& name) {
-  return perf::test::temp_dir() + "/" + name;
-}
+using perf::test::demo_spec;
+using perf::test::out;
 
 std::string write(const std::string& name, const std::string& text) {
   const auto path = out(name);
@@ -27,8 +27,19 @@ std::string write(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string demo_spec() {
-  return perf::test::source_dir() + "/examples/demo-api/openapi.yaml";
+// `perf-agent run` of the flow NAME of `config` in load_test, against `where` (--target URL,
+// maybe --spec FILE), the JSON report in `report`, then `extra`.
+perf::test::CommandResult run_flow(const std::vector<std::string>& where, const std::string& config,
+                                   const std::string& name, const std::string& report,
+                                   const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{perf::test::perf_agent(), "run"};
+  argv.insert(argv.end(), where.begin(), where.end());
+  for (const auto& a :
+       {std::string("--config"), config, std::string("--flow"), name, std::string("--tests"),
+        std::string("load"), std::string("--report"), "json:" + report})
+    argv.push_back(a);
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return run(argv);
 }
 
 // The only case of a JSON report.
@@ -105,31 +116,11 @@ BOOST_AUTO_TEST_CASE(a_create_read_update_delete_flow_finds_every_item_it_create
   const auto before = js.item_count();
   const auto config = write("lifecycle.yaml", lifecycle);
   const auto report = out("lifecycle.json");
-  const auto r = run({perf::test::perf_agent(),
-                      "run",
-                      "--target",
-                      js.server.url(),
-                      "--config",
-                      config,
-                      "--flow",
-                      "item_lifecycle",
-                      "--tests",
-                      "load",
-                      "--users",
-                      "20",
-                      "--duration",
-                      "10",
-                      "--time-scale",
-                      "0.3",
-                      "--allow-unsafe-methods",
-                      "--threshold",
-                      "http_req_duration{step:create}: p(95)<5000",
-                      "--threshold",
-                      "http_req_duration{step:read}: max<0.001",
-                      "--report",
-                      "json:" + report,
-                      "--report",
-                      "console"});
+  const auto r = run_flow(
+      {"--target", js.server.url()}, config, "item_lifecycle", report,
+      {"--users", "20", "--duration", "10", "--time-scale", "0.3", "--allow-unsafe-methods",
+       "--threshold", "http_req_duration{step:create}: p(95)<5000", "--threshold",
+       "http_req_duration{step:read}: max<0.001", "--report", "console"});
   // The impossible read threshold fails the run, and only it: thresholds select the step.
   BOOST_TEST(r.exit_code == 1, r.err << r.out);
   const auto c = only_case(report);
@@ -166,10 +157,8 @@ flows:
       - {name: read, method: GET, path: "/items/{id}", params: {id: "${id}"}}
 )");
   const auto report = out("missing.json");
-  const auto r =
-      run({perf::test::perf_agent(), "run", "--target", js.server.url(), "--config", config,
-           "--flow", "wrong_pointer", "--tests", "load", "--users", "2", "--duration", "1",
-           "--think-time", "0.05", "--report", "json:" + report, "--quiet"});
+  const auto r = run_flow({"--target", js.server.url()}, config, "wrong_pointer", report,
+                          {"--users", "2", "--duration", "1", "--think-time", "0.05", "--quiet"});
   BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
   const auto c = only_case(report);
   const auto& flow = c.at("flow").as_object();
@@ -228,30 +217,11 @@ BOOST_AUTO_TEST_SUITE(demo_api)
 BOOST_AUTO_TEST_CASE(a_flow_carries_the_login_token_to_the_guarded_endpoint) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const auto report = out("login.json");
-  const auto r = run({perf::test::perf_agent(),
-                      "run",
-                      "--spec",
-                      demo_spec(),
-                      "--target",
-                      demo.url(),
-                      "--config",
-                      perf::test::source_dir() + "/examples/demo-api/perf-agent.yaml",
-                      "--flow",
-                      "login_and_read_me",
-                      "--tests",
-                      "load",
-                      "--users",
-                      "4",
-                      "--duration",
-                      "1",
-                      "--allow-unsafe-methods",
-                      "--report",
-                      "json:" + report,
-                      "--report",
-                      "html:" + out("login.html"),
-                      "--report",
-                      "junit:" + out("login.xml"),
-                      "--quiet"});
+  const auto r = run_flow(
+      {"--spec", demo_spec(), "--target", demo.url()},
+      perf::test::source_dir() + "/examples/demo-api/perf-agent.yaml", "login_and_read_me", report,
+      {"--users", "4", "--duration", "1", "--allow-unsafe-methods", "--report",
+       "html:" + out("login.html"), "--report", "junit:" + out("login.xml"), "--quiet"});
   BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
   const auto c = only_case(report);
   const auto& me = step(c, "me").at("metrics").as_object();
@@ -273,26 +243,9 @@ flows:
       - {name: me, operation_id: getMe}
 )");
   const auto report = out("no_token.json");
-  const auto r = run({perf::test::perf_agent(),
-                      "run",
-                      "--spec",
-                      demo_spec(),
-                      "--target",
-                      demo.url(),
-                      "--config",
-                      config,
-                      "--flow",
-                      "forgets_the_token",
-                      "--tests",
-                      "load",
-                      "--users",
-                      "2",
-                      "--duration",
-                      "0.5",
-                      "--allow-unsafe-methods",
-                      "--report",
-                      "json:" + report,
-                      "--quiet"});
+  const auto r =
+      run_flow({"--spec", demo_spec(), "--target", demo.url()}, config, "forgets_the_token", report,
+               {"--users", "2", "--duration", "0.5", "--allow-unsafe-methods", "--quiet"});
   BOOST_TEST(r.exit_code == 1, r.err);
   const auto c = only_case(report);
   const auto& flow = c.at("flow").as_object();
@@ -422,9 +375,9 @@ flows:
 )");
   auto run_with = [&](const std::string& grace, const std::string& name) {
     const auto report = out(name);
-    const auto r = run({perf::test::perf_agent(), "run", "--target", demo.url(), "--config", config,
-                        "--flow", "slow_reader", "--tests", "load", "--users", "2", "--duration",
-                        "0.3", "--graceful-stop", grace, "--report", "json:" + report, "--quiet"});
+    const auto r =
+        run_flow({"--target", demo.url()}, config, "slow_reader", report,
+                 {"--users", "2", "--duration", "0.3", "--graceful-stop", grace, "--quiet"});
     BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
     return only_case(report).at("flow").as_object();
   };
