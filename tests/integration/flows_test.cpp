@@ -230,6 +230,15 @@ BOOST_AUTO_TEST_CASE(a_flow_carries_the_login_token_to_the_guarded_endpoint) {
   BOOST_TEST(c.at("flow").at("failed_iterations").to_number<std::uint64_t>() == 0u);
   BOOST_TEST(slurp(out("login.html")).find("step me (GET /me)") != std::string::npos);
   BOOST_TEST(slurp(out("login.xml")).find(":step:login:p95_ms") != std::string::npos);
+  // The report with steps and flow counts is what the schema describes; the JUnit file with
+  // its step properties is still valid JUnit.
+  const auto schema =
+      run({"/usr/bin/python3", perf::test::source_dir() + "/tests/tools/validate_json.py",
+           perf::test::source_dir() + "/docs/result-schema.json", report});
+  BOOST_TEST(schema.exit_code == 0, schema.out << schema.err);
+  const auto lint = run({"/usr/bin/xmllint", "--noout", "--schema",
+                         perf::test::shared_dir() + "/schemas/junit-10.xsd", out("login.xml")});
+  BOOST_TEST(lint.exit_code == 0, lint.err);
 }
 
 // The same flow without the header: /me refuses every request, and the flow says why.
