@@ -173,6 +173,32 @@ flows:
   BOOST_TEST(step(c, "read").at("metrics").at("total_requests").to_number<std::uint64_t>() == 0u);
 }
 
+// --data rows seed each user's variables: the title a user creates its item with comes from
+// its row, and finding the item by that title proves it was sent.
+BOOST_AUTO_TEST_CASE(data_rows_seed_the_variables_of_each_user) {
+  JsonServer js;
+  const auto before = js.item_count();
+  const auto data = write("titles.csv", "title\nalpha-from-data\nbeta-from-data\n");
+  const auto config = write("seeded.yaml", R"(
+flows:
+  - name: titled
+    steps:
+      - {name: create, method: POST, path: /items, body: {title: "${title}"}, extract: {id: /id}}
+      - {name: find, method: GET, path: /items, params: {title: "${title}"}, extract: {found: /0/title}}
+      - {name: delete, method: DELETE, path: "/items/{id}", params: {id: "${id}"}}
+)");
+  const auto report = out("seeded.json");
+  const auto r = run_flow(
+      {"--target", js.server.url()}, config, "titled", report,
+      {"--users", "2", "--duration", "0.5", "--data", data, "--allow-unsafe-methods", "--quiet"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  const auto c = only_case(report);
+  BOOST_TEST(c.at("flow").at("iterations").to_number<std::uint64_t>() > 0u);
+  BOOST_TEST(c.at("flow").at("failed_iterations").to_number<std::uint64_t>() == 0u,
+             json::serialize(c.at("flow")));
+  BOOST_TEST(js.item_count() == before);
+}
+
 // A spec with POST /items, GET /items/{id} and DELETE /items/{id}: `plan` derives a
 // create-read-delete flow only with --allow-unsafe-methods, and that flow runs clean.
 BOOST_AUTO_TEST_CASE(a_create_read_delete_flow_is_derived_only_when_unsafe_methods_are_allowed) {
