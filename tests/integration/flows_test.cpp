@@ -159,7 +159,8 @@ flows:
   const auto report = out("missing.json");
   const auto r = run_flow({"--target", js.server.url()}, config, "wrong_pointer", report,
                           {"--users", "2", "--duration", "1", "--think-time", "0.05", "--quiet"});
-  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  // Every request was answered 200, yet the case fails: its iterations did.
+  BOOST_TEST(r.exit_code == 1, r.err);
   const auto c = only_case(report);
   const auto& flow = c.at("flow").as_object();
   const auto iterations = flow.at("iterations").to_number<std::uint64_t>();
@@ -169,6 +170,12 @@ flows:
   BOOST_TEST(failures.size() == 1u, json::serialize(failures));
   BOOST_TEST(failures.at("extract id: no /0/identifier in response of step list")
                  .to_number<std::uint64_t>() == iterations);
+  BOOST_TEST(c.at("verdict").as_string() == "failed");
+  BOOST_TEST(
+      c.at("reason").as_string().find("failed_iterations_percent 100.0") != std::string::npos,
+      c.at("reason"));
+  BOOST_TEST(status_count(c.at("metrics").as_object(), "200") ==
+             c.at("metrics").at("total_requests").to_number<std::uint64_t>());
   // The second step never ran: its id was never known.
   BOOST_TEST(step(c, "read").at("metrics").at("total_requests").to_number<std::uint64_t>() == 0u);
 }
