@@ -333,8 +333,7 @@ class Worker {
 
   // Flows (flow_user.cpp runs the iterations): a closed-model user repeats iterations of its
   // flow on its connection with the ramp of virtual_user; an open-model arrival is one
-  // iteration of the flow its number picks. The ramp is written out again here rather than
-  // shared: virtual_user is the single-request hot path, which calls nothing it need not.
+  // iteration of the flow its number picks.
   FlowThread flow_thread() {
     const auto grace = seconds(std::max(0.0, run_.phase.graceful_stop_s));
     return {*run_.flows,     recorder,
