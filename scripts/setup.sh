@@ -13,6 +13,7 @@ packages=(
   abigail-tools
   etcd-server python3-jupyter-server
   libnghttp2-dev nghttp2-client
+  python3-yaml
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -43,4 +44,14 @@ if [ -L "$fixture/node_modules" ]; then
 elif [ ! -x "$fixture/node_modules/.bin/json-server" ] || [ "$fixture/package-lock.json" -nt "$fixture/node_modules" ]; then
   echo "setup: installing json-server (npm ci)"
   (cd "$fixture" && npm ci --no-audit --no-fund --silent)
+fi
+
+# kubernetes-models for validating the manifests of `distribute --engine kubernetes`, pinned by
+# tests/fixtures/kubernetes-models's lock file (a linked node_modules is left alone, as above).
+k8s_fixture=tests/fixtures/kubernetes-models
+if [ -L "$k8s_fixture/node_modules" ]; then
+  :
+elif [ ! -d "$k8s_fixture/node_modules/kubernetes-models" ] || [ "$k8s_fixture/package-lock.json" -nt "$k8s_fixture/node_modules" ]; then
+  echo "setup: installing kubernetes-models (npm ci)"
+  (cd "$k8s_fixture" && npm ci --no-audit --no-fund --silent)
 fi

@@ -24,6 +24,18 @@ po::options_description general_options() {
   return o;
 }
 
+po::options_description distribute_options() {
+  po::options_description o("Distribute");
+  o.add_options()("engine", po::value<std::string>(), "slurm or kubernetes")(
+      "segments", po::value<std::string>(), "N: segments (machines, tasks or pods) to run")(
+      "output,o", po::value<std::string>(), "folder for the files the engine needs")(
+      "image", po::value<std::string>(),
+      "kubernetes: the container image with perf-agent (default perf-agent:latest)")(
+      "start-delay", po::value<std::string>(),
+      "seconds from submission (slurm: job start) to the common start of the load (default 30)");
+  return o;
+}
+
 po::options_description selection_options() {
   po::options_description o("Spec and selection");
   o.add_options()("spec", po::value<std::string>(),
@@ -80,6 +92,12 @@ po::options_description load_options() {
       "connections,c", po::value<std::string>(),
       "open model: at most this many connections (auto)")(
       "max-connections", po::value<std::string>(), "same as --connections")(
+      "segment", po::value<std::string>(),
+      "I/N: run only segment I of N of the plan (users, arrivals, iterations and data rows "
+      "striped so N segments are exactly the whole run); auto: from SLURM_PROCID/SLURM_NTASKS "
+      "or JOB_COMPLETION_INDEX/PERF_AGENT_SEGMENTS")(
+      "start-at", po::value<std::string>(),
+      "start the load at this instant (Unix seconds or RFC 3339), so segments start together")(
       "time-scale", po::value<std::string>(),
       "multiply every duration, ramp and step by F (e.g. 0.05)")(
       "graceful-stop", po::value<std::string>(),
@@ -148,11 +166,28 @@ std::string help_text(const std::string& command) {
         << selection_options() << "\n"
         << load_options() << "\n"
         << general_options();
+  } else if (command == "distribute") {
+    out << "Usage: perf-agent distribute --engine slurm|kubernetes --segments N -o DIR\n"
+           "                             [selection and run options]\n\n"
+           "Plans the run (as plan does) and writes what the engine needs to run it as N\n"
+           "segments started at one instant, then merge their results into one:\n"
+           "  slurm:      DIR/plan.json and DIR/perf-agent.sbatch (srun -n N perf-agent run\n"
+           "              --segment auto --start-at ..., then perf-agent merge); sbatch it\n"
+           "  kubernetes: DIR/plan.json and DIR/perf-agent.k8s.yaml (a ConfigMap with the\n"
+           "              plan, a results volume, an Indexed Job of N pods, a merge Job)\n"
+           "The run options (users, rate, duration, thresholds, ...) go to every segment.\n\n"
+        << distribute_options() << "\n"
+        << selection_options() << "\n"
+        << load_options() << "\n"
+        << general_options();
   } else if (command == "merge") {
     out << "Usage: perf-agent merge A.json B.json ... -o merged.json [--threshold EXPR]...\n\n"
            "Combines JSON results of one plan run in parts (several load generators at once, or\n"
            "cases run separately): counts summed, histograms merged exactly, throughput over the\n"
-           "longest part, assertions and thresholds re-evaluated on the merged numbers.\n";
+           "longest part, assertions and thresholds re-evaluated on the merged numbers.\n"
+           "Segments of a distributed run (run --segment I/N) must be of one plan and each given\n"
+           "once, none missing unless --allow-partial; their per-second series are aligned on\n"
+           "wall time.\n";
   } else {
     out << "perf-agent " << PERF_AGENT_VERSION
         << " - plans and runs performance tests from an OpenAPI description\n\n"
@@ -162,6 +197,7 @@ std::string help_text(const std::string& command) {
            "  plan      write the test plan for a spec without running it\n"
            "  plugins   list the loaded test types and reporters\n"
            "  merge     combine JSON results of runs in parts\n"
+           "  distribute  write a Slurm batch script or Kubernetes Jobs running N segments\n"
            "  version   print the version\n\n"
            "perf-agent COMMAND --help shows the options of a command.\n";
   }
@@ -187,9 +223,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "--version") cl.command = "version";
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
-      cl.command != "merge")
+      cl.command != "merge" && cl.command != "distribute")
     throw UserError("unknown command '" + cl.command +
-                    "' (commands: run, plan, plugins, merge, version, help)");
+                    "' (commands: run, plan, plugins, merge, distribute, version, help)");
 
   po::options_description options;
   options.add(general_options());
@@ -201,11 +237,19 @@ CommandLine parse_command_line(int argc, char** argv) {
   } else if (cl.command == "run") {
     options.add(selection_options());
     options.add(load_options());
+  } else if (cl.command == "distribute") {
+    options.add(distribute_options());
+    options.add(selection_options());
+    options.add(load_options());
+    // Every segment gets the run's arguments; distribute keeps them as given.
+    cl.arguments.assign(argv + 2, argv + argc);
   } else if (cl.command == "merge") {
     options.add_options()("output,o", po::value<std::string>(), "merged result file")(
         "input", po::value<std::vector<std::string>>(), "result files")(
         "threshold", po::value<std::vector<std::string>>()->composing(),
-        "k6-style threshold over the merged run");
+        "k6-style threshold over the merged run")(
+        "allow-partial",
+        "segments: merge even with some missing (recorded in the result's segment)");
   }
   po::positional_options_description positional;
   if (cl.command == "merge") positional.add("input", -1);
@@ -221,6 +265,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.help = vm.count("help") > 0;
   cl.json_output = vm.count("json") > 0;
   cl.quiet = vm.count("quiet") > 0;
+  cl.allow_partial = vm.count("allow-partial") > 0;
+  if (vm.count("engine")) cl.engine = vm["engine"].as<std::string>();
+  if (vm.count("segments")) cl.segments = vm["segments"].as<std::string>();
+  if (vm.count("image")) cl.image = vm["image"].as<std::string>();
+  if (vm.count("start-delay")) cl.start_delay = vm["start-delay"].as<std::string>();
   cl.plugin_dirs = list<std::string>(vm, "plugin-dir");
   if (vm.count("config")) cl.config_file = vm["config"].as<std::string>();
   if (vm.count("spec")) cl.spec = vm["spec"].as<std::string>();
@@ -281,6 +330,8 @@ CommandLine parse_command_line(int argc, char** argv) {
     if (cl.arrivals != "uniform" && cl.arrivals != "poisson")
       throw UserError("--arrivals: expected uniform or poisson, got '" + cl.arrivals + "'");
   }
+  if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
+  if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {

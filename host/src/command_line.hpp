@@ -47,7 +47,16 @@ struct CommandLine {
   std::string ca_file;
   bool http2 = false;               // --http2
   int streams = 1;                  // --streams: concurrent streams per HTTP/2 connection
+  std::string segment;   // --segment I/N or auto (distributed runs)
+  std::string start_at;  // --start-at: Unix seconds or RFC 3339
   std::vector<std::string> inputs;  // merge: result files
+  bool allow_partial = false;       // merge: segments may be missing
+  // distribute
+  std::string engine;                  // slurm or kubernetes
+  std::string segments;                // N
+  std::string image;                   // kubernetes container image
+  std::string start_delay;             // seconds to the common start
+  std::vector<std::string> arguments;  // the command line after the command, as given
   settings::SettingsInput settings_input;
 };
 

@@ -10,6 +10,13 @@ int plugins_command(const CommandLine& cl);
 int plan_command(const CommandLine& cl);
 int run_command(const CommandLine& cl);
 int merge_command(const CommandLine& cl);
+int distribute_command(const CommandLine& cl);
+
+// The plan `run` would make (or read, with --plan) for this command line; `test_ids` gets the
+// test types it names.
+plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bool quick,
+                        const plugins::PluginRegistry& registry,
+                        std::vector<std::string>& test_ids);
 
 // Warnings about plugin files that could not be loaded, one line each, on stderr.
 void warn_about_plugins(const plugins::PluginRegistry& registry);

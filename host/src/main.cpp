@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     if (cl.command == "plan") return plan_command(cl);
     if (cl.command == "run") return run_command(cl);
     if (cl.command == "merge") return merge_command(cl);
+    if (cl.command == "distribute") return distribute_command(cl);
   } catch (const perf::UserError& e) {
     std::cerr << "perf-agent: " << e.what() << "\n";
     return 2;

@@ -18,11 +18,17 @@ int merge_command(const CommandLine& cl) {
   std::vector<api::RunSummary> parts;
   for (const auto& file : cl.inputs)
     parts.push_back(report::summary_from_json(util::load_document(file), file));
-  const auto merged = report::merge_results(std::move(parts), thresholds);
+  const auto merged =
+      report::merge_results(std::move(parts), thresholds, cl.inputs, cl.allow_partial);
   util::write_file_atomically(cl.output, report::pretty(report::to_json(merged)));
   if (!cl.quiet)
     std::cerr << "perf-agent: merged " << cl.inputs.size() << " results into " << cl.output << " ("
-              << merged.cases.size() << " cases, verdict " << merged.verdict << ")\n";
+              << merged.cases.size() << " cases, verdict " << merged.verdict
+              << (merged.info.segment.count > 0
+                      ? ", segments " + std::to_string(merged.info.segment.merged.size()) + " of " +
+                            std::to_string(merged.info.segment.count)
+                      : std::string())
+              << ")\n";
   return merged.exit_code;
 }
 

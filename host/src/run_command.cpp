@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "perf/http/url.hpp"
 #include "perf/run/runner.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
@@ -43,8 +44,11 @@ std::vector<std::shared_ptr<run::ReporterObserver>> make_reporters(
   return out;
 }
 
-plan::Plan plan_for(const CommandLine& cl, const api::Settings& settings, bool quick,
-                    const plugins::PluginRegistry& registry, std::vector<std::string>& test_ids) {
+}  // namespace
+
+plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bool quick,
+                        const plugins::PluginRegistry& registry,
+                        std::vector<std::string>& test_ids) {
   if (!cl.plan_file.empty()) {
     if (!cl.flow_names.empty() || cl.all_flows)
       throw UserError(
@@ -77,8 +81,6 @@ plan::Plan plan_for(const CommandLine& cl, const api::Settings& settings, bool q
   add_flows(request, cl);
   return plan::make_plan(request, settings, registry);
 }
-
-}  // namespace
 
 // --stage DURATION:TARGET (k6's form): DURATION in s, ms or m ("30s", "1.5m", "500ms", "20").
 std::vector<std::pair<double, double>> parse_stages(const std::vector<std::string>& texts) {
@@ -127,12 +129,15 @@ int run_command(const CommandLine& cl) {
   registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));
   warn_about_plugins(registry);
   const auto reporters = make_reporters(cl, registry);
-  auto plan = plan_for(cl, settings, options.quick, registry, options.test_ids);
+  auto plan = plan_for_run(cl, settings, options.quick, registry, options.test_ids);
   std::map<std::string, std::shared_ptr<api::TestType>> types;
   for (const auto& c : plan.test_cases) {
     if (types.count(c.test_type)) continue;
-    if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type))
+    if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type)) {
       types[c.test_type] = registry.create_test_type(*plugin);
+      if (plugin->traits & api::trait_segments_divide)
+        options.segment_dividing_types.insert(c.test_type);
+    }
   }
   std::vector<std::string> warnings;
   options.decoration =
@@ -147,6 +152,10 @@ int run_command(const CommandLine& cl) {
       cl.arrivals == "poisson" ? engine::ArrivalProcess::poisson : engine::ArrivalProcess::uniform;
   options.http2 = cl.http2;
   options.streams = cl.streams;
+  if (!cl.segment.empty())
+    options.segment = cl.segment == "auto" ? engine::segment_from_environment()
+                                           : engine::parse_segment(cl.segment, "--segment");
+  if (!cl.start_at.empty()) options.start_at = util::parse_instant(cl.start_at, "--start-at");
   options.target_pid = cl.target_pid;
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;

@@ -196,6 +196,33 @@ api::RunSummary summary_from_json(const json::value& v, const std::string& file)
   if (const auto* t = o.if_contains("test_types"); t && t->is_array())
     for (const auto& e : t->as_array())
       if (e.is_string()) s.info.test_types.emplace_back(e.get_string());
+  if (const auto* g = o.if_contains("segment"); g && g->is_object()) {
+    const auto& seg = g->as_object();
+    auto integer = [&](const char* key, int fallback) {
+      const auto* x = seg.if_contains(key);
+      if (!x) return fallback;
+      if (!x->is_int64() && !x->is_uint64())
+        throw UserError(file + ": /segment/" + key + ": not an integer");
+      return int(x->to_number<std::int64_t>());
+    };
+    auto list = [&](const char* key) {
+      std::vector<int> out;
+      if (const auto* x = seg.if_contains(key); x && x->is_array())
+        for (const auto& e : x->as_array())
+          if (e.is_int64() || e.is_uint64()) out.push_back(int(e.to_number<std::int64_t>()));
+      return out;
+    };
+    s.info.segment.index = integer("index", -1);
+    s.info.segment.count = integer("count", 0);
+    if (const auto* h = seg.if_contains("plan_sha256"); h && h->is_string())
+      s.info.segment.plan_sha256 = std::string(h->get_string());
+    s.info.segment.merged = list("merged");
+    s.info.segment.missing = list("missing");
+    if (const auto* p = seg.if_contains("partial"); p && p->is_bool())
+      s.info.segment.partial = p->get_bool();
+    if (const auto* l = seg.if_contains("late_start_s"); l && l->is_number())
+      s.info.segment.late_start_s = l->to_number<double>();
+  }
   for (std::size_t i = 0; i < cases->as_array().size(); ++i)
     s.cases.push_back(
         case_result_from_json(cases->as_array()[i], file + ": /test_cases/" + std::to_string(i)));

@@ -127,5 +127,7 @@ class EnduranceTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(EnduranceTest, "endurance_test", "1.0.0",
-                            "Sustained load with p95, throughput and memory trends per hour")
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
+    EnduranceTest, "endurance_test", "1.0.0",
+    "Sustained load with p95, throughput and memory trends per hour",
+    ::perf::api::trait_segments_divide)

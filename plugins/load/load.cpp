@@ -77,5 +77,6 @@ class LoadTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(LoadTest, "load_test", "1.0.0",
-                            "Throughput, p95 and errors under light, normal and heavy load")
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
+    LoadTest, "load_test", "1.0.0", "Throughput, p95 and errors under light, normal and heavy load",
+    ::perf::api::trait_segments_divide)

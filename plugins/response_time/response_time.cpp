@@ -57,5 +57,7 @@ class ResponseTime final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(ResponseTime, "response_time", "1.0.0",
-                            "Baseline latency of each operation: 1 user, 10 sequential requests")
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
+    ResponseTime, "response_time", "1.0.0",
+    "Baseline latency of each operation: 1 user, 10 sequential requests",
+    ::perf::api::trait_segments_divide)

@@ -123,5 +123,7 @@ class ScalabilityTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(ScalabilityTest, "scalability_test", "1.0.0",
-                            "Throughput at 1, 2, 4 ... users with a Universal Scalability Law fit")
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
+    ScalabilityTest, "scalability_test", "1.0.0",
+    "Throughput at 1, 2, 4 ... users with a Universal Scalability Law fit",
+    ::perf::api::trait_segments_divide)

@@ -160,6 +160,7 @@ class SpikeTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
     SpikeTest, "spike_test", "1.0.0",
-    "Baseline, sudden spike, recovery: errors in the spike and time to recover")
+    "Baseline, sudden spike, recovery: errors in the spike and time to recover",
+    ::perf::api::trait_segments_divide)

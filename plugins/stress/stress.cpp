@@ -144,6 +144,7 @@ class StressTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
     StressTest, "stress_test", "1.0.0",
-    "Steps of growing load until errors, latency or a throughput knee break it")
+    "Steps of growing load until errors, latency or a throughput knee break it",
+    ::perf::api::trait_segments_divide)

@@ -90,5 +90,7 @@ class TimeoutTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(TimeoutTest, "timeout_test", "1.0.0",
-                            "Client timeouts, 504 and 408 under load, latency against the timeout")
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
+    TimeoutTest, "timeout_test", "1.0.0",
+    "Client timeouts, 504 and 408 under load, latency against the timeout",
+    ::perf::api::trait_segments_divide)

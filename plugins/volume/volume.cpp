@@ -157,6 +157,7 @@ class VolumeTest final : public api::TestType {
 
 }  // namespace
 
-PERF_AGENT_TEST_TYPE_PLUGIN(
+PERF_AGENT_TEST_TYPE_PLUGIN_WITH_TRAITS(
     VolumeTest, "volume_test", "1.0.0",
-    "Request bodies of 1 KB to 1 MB from the schema: latency, MB/s, 413 limit")
+    "Request bodies of 1 KB to 1 MB from the schema: latency, MB/s, 413 limit",
+    ::perf::api::trait_segments_divide)

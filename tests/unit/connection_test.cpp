@@ -224,6 +224,31 @@ std::string request_line(const std::string& request) {
   return request.substr(0, request.find("\r\n"));
 }
 
+// Told when a fast exchange ends; counts the calls (one, never from inside the start).
+struct FastListener final : ExchangeListener {
+  explicit FastListener(asio::io_context& io) : done(io) {}
+  void exchange_done(bool r) override {
+    ++calls;
+    retry = r;
+    done.set();
+  }
+  Event done;
+  int calls = 0;
+  bool retry = false;
+};
+
+// The load path's exchange (Connection::start_fast_exchange) as an awaitable: true when the
+// listener was told to send the request again.
+awaitable<bool> fast_exchange(asio::io_context& io, Connection& connection,
+                              const PreparedRequest& request, Outcome& out) {
+  FastListener listener(io);
+  BOOST_REQUIRE(connection.can_exchange_fast());
+  connection.start_fast_exchange(request, out, Clock::now(), listener);
+  BOOST_TEST(listener.calls == 0);  // never called back from inside the start
+  co_await listener.done.wait();
+  BOOST_TEST(listener.calls == 1);
+  co_return listener.retry;
+}
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(connection, Loopback)
@@ -616,6 +641,160 @@ BOOST_AUTO_TEST_CASE(a_close_after_an_interim_response_is_a_reset_not_a_success)
   BOOST_TEST(out.status == 0);
   BOOST_TEST(out.bytes_in == interim.size());
   BOOST_TEST(!connection.is_open());
+}
+
+// The load path's fast exchange (callbacks instead of a coroutine) must measure and check
+// exactly what exchange() does.
+BOOST_AUTO_TEST_CASE(the_fast_exchange_parses_split_interim_and_chunked_responses_whole) {
+  const std::string opening = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const std::string interim_then_chunked =
+      "HTTP/1.1 100 Continue\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nHello\r\n0\r\n\r\n";
+  const std::string split = "HTTP/1.1 201 Created\r\nContent-Length: 26\r\n\r\n" +
+                            std::string("abcdefghijklmnopqrstuvwxyz");
+  server.serve({[&](Peer& peer) -> awaitable<void> {
+    co_await peer.expect_request();
+    co_await peer.write(opening);
+    co_await peer.expect_request();
+    co_await peer.write(interim_then_chunked, 5, 1ms);
+    co_await peer.expect_request();
+    co_await peer.write(split, 3, 1ms);
+  }});
+  const auto request = get("/fast");
+  Outcome first, a, b;
+  bool retry_a = true, retry_b = true;
+  run([&]() -> awaitable<void> {
+    co_await connection.exchange(request, first);  // connects
+    retry_a = co_await fast_exchange(io, connection, request, a);
+    retry_b = co_await fast_exchange(io, connection, request, b);
+  });
+  BOOST_TEST(!retry_a);
+  BOOST_TEST(a.error == ErrorKind::none);
+  BOOST_TEST(a.status == 200);
+  BOOST_TEST(a.bytes_in == interim_then_chunked.size());
+  BOOST_TEST(a.bytes_out == request.bytes.size());
+  BOOST_TEST(a.reused);
+  BOOST_TEST(a.keep_alive);
+  BOOST_TEST(!retry_b);
+  BOOST_TEST(b.error == ErrorKind::none);
+  BOOST_TEST(b.status == 201);
+  BOOST_TEST(b.bytes_in == split.size());
+  BOOST_TEST(b.receive_us > 0u);  // the body came in pieces 1 ms apart
+  BOOST_TEST(connection.is_open());
+  BOOST_TEST(server.accepted() == 1u);
+  BOOST_TEST(server.peer(0).requests.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_fast_exchange_on_a_connection_closed_while_idle_asks_for_a_retry) {
+  const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  Event first_done(io);
+  server.serve({[&](Peer& peer) -> awaitable<void> {
+    co_await peer.expect_request();
+    co_await peer.write(response);
+    co_await first_done.wait();
+    peer.close();
+  }});
+  const auto request = get("/");
+  Outcome a, b;
+  bool retry = false;
+  bool open_before = false;
+  run([&]() -> awaitable<void> {
+    co_await connection.exchange(request, a);
+    first_done.set();
+    // Let the close reach the client before the next request goes out.
+    asio::steady_timer timer(io);
+    timer.expires_after(20ms);
+    co_await timer.async_wait(use_awaitable);
+    open_before = connection.is_open();
+    retry = co_await fast_exchange(io, connection, request, b);
+  });
+  BOOST_TEST(open_before);  // the client had not noticed the close
+  BOOST_TEST(retry);
+  BOOST_TEST(b.error == ErrorKind::reset);
+  BOOST_TEST(b.bytes_in == 0u);
+  BOOST_TEST(!connection.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(a_fast_exchange_cut_short_or_past_its_deadline_fails_and_is_not_retried) {
+  const std::string opening = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const std::string short_body =
+      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(10, 'x');
+  server.serve({[&](Peer& peer) -> awaitable<void> {
+                  co_await peer.expect_request();
+                  co_await peer.write(opening);
+                  co_await peer.expect_request();
+                  co_await peer.write(short_body);
+                  peer.close();
+                },
+                [&](Peer& peer) -> awaitable<void> {
+                  co_await peer.expect_request();
+                  co_await peer.write(opening);
+                  co_await peer.expect_request();  // and never answers
+                  asio::steady_timer timer(io);
+                  timer.expires_after(2s);
+                  co_await timer.async_wait(use_awaitable);
+                }});
+  const auto request = get("/");
+  Outcome first, cut, second, stalled;
+  bool retry_cut = true, retry_stalled = true;
+  run([&]() -> awaitable<void> {
+    co_await connection.exchange(request, first);
+    retry_cut = co_await fast_exchange(io, connection, request, cut);
+    co_await connection.exchange(request, second);  // a new connection
+    asio::steady_timer deadline(io);
+    deadline.expires_after(50ms);
+    deadline.async_wait([&](error_code) { connection.abort(true); });  // what the sweeper does
+    retry_stalled = co_await fast_exchange(io, connection, request, stalled);
+  });
+  BOOST_TEST(!retry_cut);  // bytes came back: not a stale connection
+  BOOST_TEST(cut.error == ErrorKind::reset);
+  BOOST_TEST(cut.status == 0);
+  BOOST_TEST(cut.bytes_in == short_body.size());
+  BOOST_TEST(second.error == ErrorKind::none);
+  BOOST_TEST(!retry_stalled);
+  BOOST_TEST(stalled.error == ErrorKind::request_timeout);
+  BOOST_TEST(stalled.wait_us >= 40'000u);
+  BOOST_TEST(!connection.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(the_fast_exchange_captures_a_sampled_status_whole_and_skips_the_others) {
+  FailureSampling sampling;
+  connection.sample_failures(&sampling);
+  const std::string ok =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok";
+  const std::string missing =
+      "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nX-Other: 1\r\n"
+      "Content-Length: 19\r\n\r\n{\"error\":\"missing\"}";
+  server.serve({[&](Peer& peer) -> awaitable<void> {
+    co_await peer.expect_request();
+    co_await peer.write(ok);
+    co_await peer.expect_request();
+    co_await peer.write(ok);
+    co_await peer.expect_request();
+    co_await peer.write(missing);
+  }});
+  const auto request = get("/");
+  Outcome first, a, b;
+  int capturing_after_ok = -1;
+  run([&]() -> awaitable<void> {
+    co_await connection.exchange(request, first);
+    co_await fast_exchange(io, connection, request, a);
+    capturing_after_ok = sampling.capturing;
+    co_await fast_exchange(io, connection, request, b);
+  });
+  BOOST_TEST(a.status == 200);
+  BOOST_TEST(capturing_after_ok == 0);  // a 200 is never sampled
+  BOOST_TEST(b.status == 404);
+  BOOST_TEST(b.keep_alive);
+  BOOST_TEST(sampling.capturing == 404);
+  BOOST_TEST(sampling.status_line == "HTTP/1.1 404 Not Found");
+  BOOST_TEST(sampling.scratch.body == "{\"error\":\"missing\"}");
+  BOOST_TEST(sampling.scratch.body_bytes == 19u);
+  // The headers that explain a refusal are kept; X-Other is not.
+  BOOST_REQUIRE(sampling.scratch.headers.size() == 2u);
+  BOOST_TEST(sampling.scratch.headers[0].first == "Content-Type");
+  BOOST_TEST(sampling.scratch.headers[0].second == "application/json");
+  BOOST_TEST(sampling.scratch.headers[1].first == "Content-Length");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 
 namespace perf::engine {
@@ -54,6 +55,7 @@ struct PhaseRun {
   Schedule schedule;
   ArrivalProcess arrivals = ArrivalProcess::uniform;  // open model
   std::uint64_t arrival_seed = 1;
+  Segment segment;
   double planned_s = 0;  // how long the schedule runs (0: until the iterations are done)
   Clock::duration timeout{};
   Clock::time_point start;
@@ -152,9 +154,10 @@ class Worker {
     return *h2_connections_.back();
   }
 
-  // Closed model over HTTP/2: this thread's users share connections, `streams` users each.
-  http::H2Connection& h2_connection_of(int user) {
-    const std::size_t k = std::size_t(user) / workers_ / run_.streams;
+  // Closed model over HTTP/2: this thread's users share connections, `streams` users each
+  // (`local`: the user's place among this thread's users).
+  http::H2Connection& h2_connection_of(std::size_t local) {
+    const std::size_t k = local / run_.streams;
     while (h2_connections_.size() <= k) new_h2_connection();
     return *h2_connections_[k];
   }
@@ -172,65 +175,191 @@ class Worker {
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
 
+  // Registers a user's or arrival loop's timer with wake_for_stop for as long as it lives.
+  struct TimerRegistration {
+    std::vector<asio::steady_timer*>& timers;
+    asio::steady_timer* timer;
+    TimerRegistration(std::vector<asio::steady_timer*>& t, asio::steady_timer& one)
+        : timers(t), timer(&one) {
+      timers.push_back(timer);
+    }
+    ~TimerRegistration() { std::erase(timers, timer); }
+  };
+
   asio::awaitable<void> run_closed() {
     const int peak = int(std::ceil(run_.schedule.peak()));
     WaitGroup users(context_.get_executor());
-    for (int user = int(index_); user < peak; user += int(workers_)) {
+    std::vector<std::unique_ptr<Http1User>> http1_users;
+    // User k of the whole run belongs to segment k mod N; this segment's users are striped over
+    // the threads in turn (its j-th user is the whole run's j·N + I).
+    const auto& segment = run_.segment;
+    const int stride = int(segment.count * workers_);
+    std::size_t local = 0;
+    for (int user = int(segment.index + segment.count * index_); user < peak;
+         user += stride, ++local) {
       users.add();
       const auto done = [&users](std::exception_ptr) { users.done(); };
-      if (run_.flows)
+      if (run_.flows) {
         asio::co_spawn(context_, flow_user(user, new_connection()), done);
-      else if (run_.streams > 0)
-        asio::co_spawn(context_, virtual_user(user, h2_connection_of(user)), done);
-      else
-        asio::co_spawn(context_, virtual_user(user, new_connection()), done);
+      } else if (run_.streams > 0) {
+        asio::co_spawn(context_, virtual_user(user, h2_connection_of(local)), done);
+      } else {
+        http1_users.push_back(std::make_unique<Http1User>(*this, user, new_connection(), users));
+        http1_users.back()->step();
+      }
     }
     co_await users.wait();
   }
 
-  // One user's loop, compiled once per connection type: the HTTP/1.1 path has no dispatch.
+  // What a closed-model user does next, at the top of its loop.
+  enum class Turn { stop, sleep, go };
+  Turn user_turn(int user, Clock::time_point now, bool& counted_active, Clock::time_point& wake) {
+    if (run_.should_stop(now)) return Turn::stop;
+    const double t = run_.elapsed_s(now);
+    if (run_.schedule.value_at(t) <= double(user)) {
+      // Not this user's turn (ramping up, or ramped down): sleep until it is.
+      if (counted_active) active -= 1, counted_active = false;
+      const double w = run_.schedule.first_time_above(double(user), t);
+      if (w == Schedule::never || w >= run_.planned_s) return Turn::stop;
+      wake = run_.start + seconds(w);
+      return Turn::sleep;
+    }
+    if (!counted_active) active += 1, counted_active = true;
+    if (run_.phase.iterations > 0 && run_.iterations_left.fetch_sub(1) <= 0) return Turn::stop;
+    return Turn::go;
+  }
+
+  // The pause after an exchange that ended at `done`: the think time, or a short one after a
+  // connection that failed at once (a refused or broken connection fails in microseconds; the
+  // pause keeps a dead target from turning the run into a busy loop). None: the next request now.
+  std::optional<Clock::time_point> pause_after(const http::Outcome& outcome,
+                                               Clock::time_point done) const {
+    if (run_.phase.think_time_s > 0)
+      return std::min(done + seconds(run_.phase.think_time_s), run_.end);
+    if (outcome.error != http::ErrorKind::none && outcome.bytes_in == 0 && outcome.status == 0)
+      return done + std::chrono::milliseconds(5);
+    return std::nullopt;
+  }
+
+  // The end of every exchange of a closed-model user: counted, sampled, connection kept or not.
   template <class Link>
-  asio::awaitable<void> virtual_user(int user, Link& connection) {
+  Clock::time_point account(Link& connection, const http::Outcome& outcome,
+                            const http::PreparedRequest& request, Clock::time_point started) {
+    const auto done = Clock::now();
+    recorder.record(outcome, micros(done - started));
+    recorder.sample(&connection, outcome, request, run_.timeout);
+    if (!run_.phase.keep_alive) end_reuse(connection);
+    return done;
+  }
+
+  // A closed-model user over HTTP/1.1, as a state machine of callbacks rather than a coroutine:
+  // on a connection kept open, a request is one direct send and the reads of its response
+  // (Connection::start_fast_exchange), with no coroutine frame resumed per I/O. Connecting, TLS
+  // and retries go through the coroutine exchange().
+  class Http1User final : public http::ExchangeListener {
+   public:
+    Http1User(Worker& worker, int user, http::Connection& connection, WaitGroup& group)
+        : worker_(worker),
+          run_(worker.run_),
+          user_(user),
+          connection_(connection),
+          group_(group),
+          timer_(worker.context_),
+          registered_(worker.timers_, timer_),
+          next_(std::size_t(user) % run_.requests.size()) {}
+
+    // One turn of the user's loop; every callback ends by calling it again, until the user stops.
+    void step() {
+      const auto now = Clock::now();
+      Clock::time_point wake;
+      switch (worker_.user_turn(user_, now, counted_active_, wake)) {
+        case Turn::stop:
+          return finish();
+        case Turn::sleep:
+          return sleep_until(wake);
+        case Turn::go:
+          break;
+      }
+      started_ = now;
+      request_ = &run_.requests[next_];
+      next_ = (next_ + 1) % run_.requests.size();
+      connection_.set_deadline(now + run_.timeout);
+      if (connection_.can_exchange_fast())
+        connection_.start_fast_exchange(*request_, outcome_, now, *this);
+      else
+        exchange_slowly(false);
+    }
+
+   private:
+    void exchange_done(bool retry) override {
+      if (retry) return exchange_slowly(true);
+      after_exchange();
+    }
+
+    void exchange_slowly(bool retry) {
+      asio::co_spawn(
+          worker_.context_,
+          [this]() -> asio::awaitable<void> { co_await connection_.exchange(*request_, outcome_); },
+          [this, retry](std::exception_ptr) {
+            outcome_.retried |= retry;
+            after_exchange();
+          });
+    }
+
+    void after_exchange() {
+      const auto done = worker_.account(connection_, outcome_, *request_, started_);
+      if (const auto pause = worker_.pause_after(outcome_, done)) return sleep_until(*pause);
+      step();
+    }
+
+    // Sleeps until `when`; a stop request cancels the timer (wake_for_stop).
+    void sleep_until(Clock::time_point when) {
+      if (run_.should_stop(Clock::now())) return step();
+      timer_.expires_at(when);
+      timer_.async_wait([this](const boost::system::error_code&) { step(); });
+    }
+
+    void finish() {
+      if (counted_active_) worker_.active -= 1;
+      counted_active_ = false;
+      group_.done();
+    }
+
+    Worker& worker_;
+    PhaseRun& run_;
+    int user_;
+    http::Connection& connection_;
+    WaitGroup& group_;
+    asio::steady_timer timer_;
+    TimerRegistration registered_;
+    std::size_t next_;
+    const http::PreparedRequest* request_ = nullptr;
+    http::Outcome outcome_;
+    Clock::time_point started_;
+    bool counted_active_ = false;
+  };
+
+  // A closed-model user over HTTP/2: a coroutine, since its exchanges are coroutines too.
+  asio::awaitable<void> virtual_user(int user, http::H2Connection& connection) {
     asio::steady_timer timer(context_);
     TimerRegistration registered(timers_, timer);
-    const auto& phase = run_.phase;
     std::size_t next = std::size_t(user) % run_.requests.size();
     http::Outcome outcome;
     bool counted_active = false;
     for (;;) {
-      auto now = Clock::now();
-      if (run_.should_stop(now)) break;
-      const double t = run_.elapsed_s(now);
-      if (run_.schedule.value_at(t) <= double(user)) {
-        // Not this user's turn (ramping up, or ramped down): sleep until it is.
-        if (counted_active) active -= 1, counted_active = false;
-        const double wake = run_.schedule.first_time_above(double(user), t);
-        if (wake == Schedule::never || wake >= run_.planned_s) break;
-        co_await sleep_until(timer, run_.start + seconds(wake));
+      const auto now = Clock::now();
+      Clock::time_point wake;
+      const Turn turn = user_turn(user, now, counted_active, wake);
+      if (turn == Turn::stop) break;
+      if (turn == Turn::sleep) {
+        co_await sleep_until(timer, wake);
         continue;
       }
-      if (!counted_active) active += 1, counted_active = true;
-      if (phase.iterations > 0 && run_.iterations_left.fetch_sub(1) <= 0) break;
       const auto& request = run_.requests[next];
-      if constexpr (std::is_same_v<Link, http::Connection>) {
-        connection.set_deadline(now + run_.timeout);
-        co_await connection.exchange(request, outcome);
-      } else {
-        co_await connection.exchange(run_.h2_requests[next], outcome, now + run_.timeout);
-      }
+      co_await connection.exchange(run_.h2_requests[next], outcome, now + run_.timeout);
       next = (next + 1) % run_.requests.size();
-      const auto done = Clock::now();
-      recorder.record(outcome, micros(done - now));
-      recorder.sample(&connection, outcome, request, run_.timeout);
-      if (!phase.keep_alive) end_reuse(connection);
-      if (phase.think_time_s > 0) {
-        co_await sleep_until(timer, std::min(done + seconds(phase.think_time_s), run_.end));
-      } else if (outcome.error != http::ErrorKind::none && outcome.bytes_in == 0 &&
-                 outcome.status == 0) {
-        // A refused or broken connection fails in microseconds; a short pause keeps a dead
-        // target from turning the run into a busy loop.
-        co_await sleep_until(timer, done + std::chrono::milliseconds(5));
-      }
+      const auto done = account(connection, outcome, request, now);
+      if (const auto pause = pause_after(outcome, done)) co_await sleep_until(timer, *pause);
     }
     if (counted_active) active -= 1;
   }
@@ -248,20 +377,22 @@ class Worker {
     for (std::uint64_t k = 0;; ++k) {
       const double t = arrivals.next();
       if (t == Schedule::never || t >= run_.planned_s) break;
-      if (k % workers_ != index_) continue;
+      // Arrival k is segment k mod N's; a segment's arrivals go to its threads in turn.
+      if (!run_.segment.owns(k) || (k / run_.segment.count) % workers_ != index_) continue;
       if (run_.should_stop(Clock::now())) break;
       const auto intended = run_.start + seconds(t);
       if (intended > Clock::now()) {
         co_await sleep_until(timer, intended);
         if (run_.should_stop(Clock::now())) break;
       }
-      launch(intended, in_flight);
+      launch(intended, in_flight, k);
     }
     in_flight.done();
     co_await in_flight.wait();
   }
 
-  void launch(Clock::time_point intended, WaitGroup& in_flight) {
+  // `k`: the arrival's number in the whole run (flows pick their flow and data row by it).
+  void launch(Clock::time_point intended, WaitGroup& in_flight, std::uint64_t k) {
     if (run_.streams > 0 && !run_.flows) return launch_h2(intended, in_flight);
     http::Connection* connection = nullptr;
     if (!idle_.empty()) {
@@ -273,7 +404,7 @@ class Worker {
       ++recorder.dropped;  // every connection is busy: the arrival cannot start
       return;
     }
-    if (run_.flows) return start_flow(*connection, intended, in_flight);
+    if (run_.flows) return start_flow(*connection, intended, in_flight, k);
     start_request(*connection, intended, in_flight);
   }
 
@@ -349,18 +480,14 @@ class Worker {
     auto values = run_.flows->seed(flow, std::uint64_t(user));
     bool counted_active = false;
     for (;;) {
-      auto now = Clock::now();
-      if (run_.should_stop(now)) break;
-      const double t = run_.elapsed_s(now);
-      if (run_.schedule.value_at(t) <= double(user)) {
-        if (counted_active) active -= 1, counted_active = false;
-        const double wake = run_.schedule.first_time_above(double(user), t);
-        if (wake == Schedule::never || wake >= run_.planned_s) break;
-        co_await sleep_until(timer, run_.start + seconds(wake));
+      const auto now = Clock::now();
+      Clock::time_point wake;
+      const Turn turn = user_turn(user, now, counted_active, wake);
+      if (turn == Turn::stop) break;
+      if (turn == Turn::sleep) {
+        co_await sleep_until(timer, wake);
         continue;
       }
-      if (!counted_active) active += 1, counted_active = true;
-      if (run_.phase.iterations > 0 && run_.iterations_left.fetch_sub(1) <= 0) break;
       co_await run_iteration(thread, flow, values, connection, timer, now);
       if (run_.phase.think_time_s > 0)
         co_await sleep_until(timer,
@@ -369,30 +496,29 @@ class Worker {
     if (counted_active) active -= 1;
   }
 
-  void start_flow(http::Connection& connection, Clock::time_point intended, WaitGroup& in_flight) {
+  void start_flow(http::Connection& connection, Clock::time_point intended, WaitGroup& in_flight,
+                  std::uint64_t k) {
     in_flight.add();
     active += 1;
-    asio::co_spawn(context_, open_flow(connection, intended, arrivals_++),
+    asio::co_spawn(context_, open_flow(connection, intended, k),
                    [this, &in_flight](std::exception_ptr) {
                      active -= 1;
                      in_flight.done();
                    });
   }
 
+  // `k`: the arrival's number in the whole run, the same whatever thread or segment takes it.
   asio::awaitable<void> open_flow(http::Connection& connection, Clock::time_point intended,
-                                  std::uint64_t arrival) {
+                                  std::uint64_t k) {
     asio::steady_timer timer(context_);
     TimerRegistration registered(timers_, timer);
     auto thread = flow_thread();
-    // Arrivals are numbered per thread; spread them so threads do not all pick alike.
-    const std::uint64_t k = arrival * workers_ + index_;
     const auto& flow = run_.flows->pick(k);
     auto values = run_.flows->seed(flow, k);
     co_await run_iteration(thread, flow, values, connection, timer, intended);
     idle_.push_back(&connection);
   }
 
-  std::uint64_t arrivals_ = 0;  // open-model flow iterations started by this thread
   PhaseRun& run_;
   asio::io_context& context_;
   std::size_t index_;
@@ -405,16 +531,6 @@ class Worker {
   // (not per sleep: that would cost the think-time path a search per request).
   std::vector<asio::steady_timer*> timers_;
 
-  // Registers a user's or arrival loop's timer with wake_for_stop for as long as it lives.
-  struct TimerRegistration {
-    std::vector<asio::steady_timer*>& timers;
-    asio::steady_timer* timer;
-    TimerRegistration(std::vector<asio::steady_timer*>& t, asio::steady_timer& one)
-        : timers(t), timer(&one) {
-      timers.push_back(timer);
-    }
-    ~TimerRegistration() { std::erase(timers, timer); }
-  };
   std::size_t max_connections_ = 0;
   std::size_t next_request_ = 0;
   asio::steady_timer sweeper_timer_{context_};
@@ -440,7 +556,12 @@ api::Snapshot close_interval(PhaseRun& run) {
   point.p95_ms = part.percentile_ms(95);
   point.p99_ms = part.percentile_ms(99);
   point.active_users = run.interval_users;
-  point.target = run.schedule.value_at(std::min(t, run.planned_s));
+  // The segment's part of the schedule: its users among those the whole run has now, or its
+  // share of the whole run's rate.
+  const double whole = run.schedule.value_at(std::min(t, run.planned_s));
+  point.target = run.phase.model == api::LoadModel::closed
+                     ? double(run.segment.share_of(std::uint64_t(std::ceil(whole))))
+                     : whole / run.segment.count;
   point.target_rss_mb = run.hooks.target_rss_mb ? run.hooks.target_rss_mb() : -1;
   run.totals.add_counts(part);
   if (dt > 0.05 || part.total_requests > 0) {
@@ -537,9 +658,23 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
         options_.max_connections > 0
             ? options_.max_connections
             : int(std::ceil(std::clamp(std::ceil(run->schedule.peak()), 64.0, 20000.0) / streams));
+    // A bound given for the whole run is shared by its segments.
+    if (options_.max_connections > 0 && options_.segment.count > 1)
+      phase.max_connections =
+          int((std::uint64_t(phase.max_connections) + options_.segment.count - 1) /
+              options_.segment.count);
   }
   run->planned_s = run->schedule.duration_s();
-  run->iterations_left = std::int64_t(phase.iterations);
+  run->segment = options_.segment;
+  // Iterations: this segment's share of the run's (iteration k is segment k mod N's), among the
+  // segments that have users: with fewer users than segments, the last segments have none and
+  // their iterations would never run.
+  Segment iterations_split = run->segment;
+  iterations_split.count = std::uint32_t(std::clamp<double>(
+      std::ceil(run->schedule.peak()), 1, double(std::max<std::uint32_t>(1, run->segment.count))));
+  run->iterations_left = run->segment.index < iterations_split.count
+                             ? std::int64_t(iterations_split.share_of(phase.iterations))
+                             : 0;
   run->hooks = std::move(hooks);
   run->phase = std::move(phase);
 

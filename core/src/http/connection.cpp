@@ -93,7 +93,7 @@ Connection::Connection(Executor executor, std::shared_ptr<const Target> target)
 
 Connection::~Connection() {
   close();
-}
+}  // (here, where ResponseParser is complete, for FastState's unique_ptr)
 
 Connection::Socket& Connection::socket() {
   return tls_ ? tls_->next_layer() : *plain_;
@@ -168,6 +168,9 @@ asio::awaitable<bool> Connection::connect(Outcome& out, Capture* capture) {
     co_return false;
   }
   socket().set_option(tcp::no_delay(true), ec);
+  // The fast exchange sends with a direct, non-blocking send (asynchronous operations are not
+  // affected by this flag).
+  socket().non_blocking(true, ec);
   if (tls_) {
     if (!target_->literal_endpoint)
       SSL_set_tlsext_host_name(tls_->native_handle(), url.host.c_str());  // SNI
@@ -202,8 +205,7 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
     // the write fails, but the answer can be waiting in the socket. Read it if it is there.
     boost::system::error_code ignored;
     if (timed_out_ || aborted_ || socket().available(ignored) == 0) {
-      out.error = classify(ec, false);
-      out.cause = ec;
+      fail(ec, out);
       co_return;
     }
     ec.clear();
@@ -218,8 +220,7 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   const auto first_byte = Clock::now();
   out.wait_us = micros_between(sent, first_byte);
   if (ec) {
-    out.error = classify(ec, false);
-    out.cause = ec;
+    fail(ec, out);
     co_return;
   }
   ResponseParser parser(capture, sampling_, this, request.head);
@@ -227,49 +228,62 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   // bytes, no composed operation in between.
   std::size_t consumed = 0;
   for (;;) {
-    boost::system::error_code parse_ec;
+    if (parse_buffered(parser, consumed, ec) != ParseProgress::need_more) break;
+    const std::size_t n = co_await stream.async_read_some(buffer_.prepare(16384), token);
+    buffer_.commit(n);
+    if (ec) {
+      ends_message(parser, ec);  // clears ec when the end of the connection ends the body
+      break;
+    }
+  }
+  out.receive_us = micros_between(first_byte, Clock::now());
+  if (ec) {
+    out.bytes_in = consumed;
+    fail(ec, out);
+    if (capture) capture->error_detail = ec.message();
+    co_return;
+  }
+  finish_response(parser, consumed, out, capture);
+}
+
+Connection::ParseProgress Connection::parse_buffered(ResponseParser& parser, std::size_t& consumed,
+                                                     error_code& ec) {
+  for (;;) {
     const auto data = buffer_.data();
-    const std::size_t used =
-        parser.put({static_cast<const char*>(data.data()), data.size()}, parse_ec);
+    const std::size_t used = parser.put({static_cast<const char*>(data.data()), data.size()}, ec);
     buffer_.consume(used);
     consumed += used;
     if (parser.is_done()) {
       // An interim response (100 Continue, 103 Early Hints) comes before the final one, even
       // unasked (RFC 9110 section 15.2): skip it. 101 ends HTTP on the connection: final.
-      if (parser.status() / 100 != 1 || parser.status() == 101) break;
+      if (parser.status() / 100 != 1 || parser.status() == 101) return ParseProgress::complete;
       parser.start_next_message();
       continue;
     }
-    if (parse_ec) {
-      ec = parse_ec;
-      break;
-    }
+    if (ec) return ParseProgress::failed;
     if (buffer_.size() > 0 && used == 0 && buffer_.capacity() - buffer_.size() == 0)
       buffer_.reserve(buffer_.size() * 2);  // a header larger than the buffer
-    const std::size_t n = co_await stream.async_read_some(buffer_.prepare(16384), token);
-    buffer_.commit(n);
-    if (ec) {
-      if (ec == asio::error::eof) {
-        // A body delimited by the end of the connection ends here.
-        if (parser.got_some())
-          parser.put_eof(parse_ec);
-        else
-          parse_ec = beast::http::error::partial_message;  // closed after a 1xx
-        ec = parse_ec;
-        if (!ec && parser.is_done()) break;
-        if (!ec) ec = beast::http::error::partial_message;
-      }
-      break;
-    }
+    return ParseProgress::need_more;
   }
-  out.receive_us = micros_between(first_byte, Clock::now());
+}
+
+bool Connection::ends_message(ResponseParser& parser, error_code& ec) {
+  if (ec != asio::error::eof) return false;
+  // A body delimited by the end of the connection ends here.
+  error_code parse_ec;
+  if (parser.got_some())
+    parser.put_eof(parse_ec);
+  else
+    parse_ec = beast::http::error::partial_message;  // closed after a 1xx
+  ec = parse_ec;
+  if (!ec && parser.is_done()) return true;
+  if (!ec) ec = beast::http::error::partial_message;
+  return false;
+}
+
+void Connection::finish_response(const ResponseParser& parser, std::size_t consumed, Outcome& out,
+                                 Capture* capture) {
   out.bytes_in = consumed;
-  if (ec) {
-    out.error = classify(ec, false);
-    out.cause = ec;
-    if (capture) capture->error_detail = ec.message();
-    co_return;
-  }
   out.status = parser.status();
   // Requests go one at a time, so bytes after the response answer nothing that was asked: the
   // connection is out of step with the server and must not carry the next request.
@@ -278,6 +292,18 @@ asio::awaitable<void> Connection::transfer(Stream& stream, const PreparedRequest
   if (capture) capture->body_bytes = parser.body_bytes();
   if (sampling_ && sampling_->capturing && sampling_->owner == this)
     sampling_->scratch.body_bytes = parser.body_bytes();
+}
+
+void Connection::fail(const error_code& ec, Outcome& out) const {
+  out.error = classify(ec, false);
+  out.cause = ec;
+}
+
+bool Connection::closed_while_idle(const Outcome& out) const {
+  // A kept-alive connection the server closed while idle fails before any byte arrives:
+  // that is not the request's fault, so the request is tried once more on a fresh connection.
+  return out.error == ErrorKind::reset && out.bytes_in == 0 && out.wait_us < 1'000'000 &&
+         !timed_out_ && !aborted_;
 }
 
 asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outcome& out,
@@ -308,10 +334,7 @@ asio::awaitable<void> Connection::exchange(const PreparedRequest& request, Outco
       co_await transfer(*tls_, request, out, capture);
     else
       co_await transfer(*plain_, request, out, capture);
-    // A kept-alive connection the server closed while idle fails before any byte arrives:
-    // that is not the request's fault, so try once more on a fresh connection.
-    const bool stale = reused && out.error == ErrorKind::reset && out.bytes_in == 0 &&
-                       out.wait_us < 1'000'000 && !timed_out_ && !aborted_;
+    const bool stale = reused && closed_while_idle(out);
     if (out.error != ErrorKind::none || !out.keep_alive) close();
     if (!stale) break;
     retried = true;

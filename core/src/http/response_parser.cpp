@@ -49,7 +49,7 @@ boost::beast::http::error beast_error(http_errno code) {
 
 }  // namespace
 
-const http_parser_settings ResponseParser::settings = [] {
+const http_parser_settings ResponseParser::full_settings = [] {
   http_parser_settings s;
   http_parser_settings_init(&s);
   s.on_message_begin = &ResponseParser::on_message_begin;
@@ -62,6 +62,15 @@ const http_parser_settings ResponseParser::settings = [] {
   return s;
 }();
 
+const http_parser_settings ResponseParser::lean_settings = [] {
+  http_parser_settings s;
+  http_parser_settings_init(&s);
+  s.on_message_begin = &ResponseParser::on_message_begin;
+  s.on_headers_complete = &ResponseParser::on_headers_complete;
+  s.on_message_complete = &ResponseParser::on_message_complete;
+  return s;
+}();
+
 ResponseParser::ResponseParser(Capture* capture, FailureSampling* sampling, const void* owner,
                                bool head)
     : capture_(capture), sampling_(sampling), owner_(owner), head_(head) {
@@ -69,10 +78,40 @@ ResponseParser::ResponseParser(Capture* capture, FailureSampling* sampling, cons
   parser_.data = this;
 }
 
+void ResponseParser::reset(Capture* capture, bool head) {
+  http_parser_init(&parser_, HTTP_RESPONSE);
+  parser_.data = this;
+  capture_ = capture;
+  head_ = head;
+  settings_ = nullptr;
+  done_ = decided_ = capturing_ = in_value_ = started_ = keep_alive_ = false;
+  prefix_seen_ = 0;
+  status_ = 0;
+  body_bytes_ = 0;
+  reason_.clear();
+  field_.clear();
+  value_.clear();
+}
+
+const http_parser_settings* ResponseParser::choose_settings(std::string_view first) const {
+  // A probe's capture wants everything. Otherwise the status code is read from the first bytes
+  // ("HTTP/1.1 200"): only a status the thread's sampling wants needs the headers and body; when
+  // the first read is too short to tell, parse in full (correct, only slower).
+  if (capture_ || !sampling_) return capture_ ? &full_settings : &lean_settings;
+  if (first.size() < 12 || first[8] != ' ') return &full_settings;
+  int status = 0;
+  for (std::size_t i = 9; i < 12; ++i) {
+    if (first[i] < '0' || first[i] > '9') return &full_settings;
+    status = status * 10 + (first[i] - '0');
+  }
+  return sampling_->wants(status) ? &full_settings : &lean_settings;
+}
+
 void ResponseParser::start_next_message() {
   // The parser itself goes on to the next message; only our per-message state starts over.
   http_parser_pause(&parser_, 0);
   done_ = decided_ = capturing_ = in_value_ = false;
+  settings_ = nullptr;
   prefix_seen_ = 0;
   status_ = 0;
   body_bytes_ = 0;
@@ -85,13 +124,14 @@ std::size_t ResponseParser::put(std::string_view data, boost::system::error_code
   // http-parser, built without its strict mode, lets a mangled version pass ("HTTX/1.1"): a
   // response that does not start with "HTTP/" is not one.
   static constexpr std::string_view version_prefix = "HTTP/";
+  if (!settings_) settings_ = choose_settings(data);
   for (std::size_t i = 0; prefix_seen_ < version_prefix.size() && i < data.size();
        ++i, ++prefix_seen_)
     if (data[i] != version_prefix[prefix_seen_]) {
       ec = boost::beast::http::error::bad_version;
       return 0;
     }
-  const std::size_t used = http_parser_execute(&parser_, &settings, data.data(), data.size());
+  const std::size_t used = http_parser_execute(&parser_, settings_, data.data(), data.size());
   const auto error = HTTP_PARSER_ERRNO(&parser_);
   if (error != HPE_OK && error != HPE_PAUSED) ec = beast_error(error);
   // Paused at the end of the message, `used` counts exactly the message's bytes.
@@ -100,7 +140,7 @@ std::size_t ResponseParser::put(std::string_view data, boost::system::error_code
 
 void ResponseParser::put_eof(boost::system::error_code& ec) {
   if (done_) return;
-  http_parser_execute(&parser_, &settings, nullptr, 0);
+  http_parser_execute(&parser_, settings_ ? settings_ : &full_settings, nullptr, 0);
   if (!done_) ec = boost::beast::http::error::partial_message;
 }
 
@@ -108,6 +148,9 @@ void ResponseParser::begin_capture_if_wanted() {
   if (decided_) return;
   decided_ = true;
   status_ = int(parser_.status_code);
+  // Parsed lean, the headers and body go by uncaptured: a sample would lack them. This status
+  // gets sampled on a later response instead.
+  if (settings_ == &lean_settings) return;
   if (capture_) {
     capturing_ = true;
   } else if (sampling_ && sampling_->wants(status_)) {

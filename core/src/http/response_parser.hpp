@@ -21,6 +21,9 @@ class ResponseParser {
  public:
   // `head`: the request was HEAD, so the response has no body whatever its headers say.
   ResponseParser(Capture* capture, FailureSampling* sampling, const void* owner, bool head);
+  // Starts over for the next response on the connection (the load path keeps one parser per
+  // connection instead of building one per request).
+  void reset(Capture* capture, bool head);
   ResponseParser(const ResponseParser&) = delete;
   ResponseParser& operator=(const ResponseParser&) = delete;
 
@@ -48,7 +51,12 @@ class ResponseParser {
   static int on_headers_complete(http_parser* p);
   static int on_body(http_parser* p, const char* at, std::size_t length);
   static int on_message_complete(http_parser* p);
-  static const http_parser_settings settings;
+  // `full` hands over the status line, headers and body (for a capture); `lean` only what every
+  // response needs (headers complete, message complete): http-parser then calls nothing per
+  // header, which is most of the callbacks of a small response.
+  static const http_parser_settings full_settings;
+  static const http_parser_settings lean_settings;
+  const http_parser_settings* choose_settings(std::string_view first_bytes) const;
 
   void begin_capture_if_wanted();
   void finish_header();
@@ -58,6 +66,7 @@ class ResponseParser {
   FailureSampling* sampling_;
   const void* owner_;
   bool head_;
+  const http_parser_settings* settings_ = nullptr;  // chosen at the first bytes of a message
   bool decided_ = false;  // whether to capture this message was decided (at its status line)
   bool capturing_ = false;
   std::size_t prefix_seen_ = 0;  // bytes of "HTTP/" checked at the message's start

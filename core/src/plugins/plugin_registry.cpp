@@ -159,8 +159,11 @@ bool PluginRegistry::load_file(const fs::path& file) {
   if (const auto* other = find(d->id, d->kind))
     return refuse("duplicate " + std::string(to_string(d->kind)) + " id '" + d->id +
                   "' (already loaded from " + other->file.string() + ")");
+  // Traits came with SDK 3.0's descriptor: read only when the plugin's build had the field.
+  const bool has_traits =
+      d->size >= offsetof(api::PluginDescriptor, traits) + sizeof(api::PluginDescriptor::traits);
   plugins_.push_back({d->id, d->kind, d->version ? d->version : "", d->summary ? d->summary : "",
-                      fs::absolute(file), std::move(library), d, sdk});
+                      fs::absolute(file), std::move(library), d, sdk, has_traits ? d->traits : 0u});
   return true;
 }
 

@@ -1,5 +1,9 @@
 #include "perf/run/runner.hpp"
 
+#include "perf/util/sha256.hpp"
+
+#include <boost/json/serialize.hpp>
+
 #include "perf/engine/load_engine.hpp"
 #include "perf/exec/executor.hpp"
 #include "perf/http/h2_connection.hpp"
@@ -11,7 +15,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <sys/resource.h>
@@ -122,6 +128,36 @@ bool Runner::stop(std::string reason) {
   return true;
 }
 
+bool Runner::runs_in_this_segment(const api::TestCase& c) const {
+  const auto& segment = options_.segment;
+  return segment.whole() || segment.index == 0 ||
+         options_.segment_dividing_types.count(c.test_type) > 0;
+}
+
+void Runner::wait_for_start() {
+  if (!options_.start_at) return;
+  const auto late = std::chrono::system_clock::now() - *options_.start_at;
+  if (late >= std::chrono::system_clock::duration::zero()) {
+    late_start_s_ = std::chrono::duration<double>(late).count();
+    const std::string text = "started " + std::to_string(late_start_s_) + " s after --start-at";
+    asio::post(control(), [this, text] { bus_.progress(text); });
+    return;
+  }
+  // Sleep on the control context: a stop request (Ctrl-C) ends the wait.
+  auto timer = std::make_shared<asio::steady_timer>(control());
+  timer->expires_after(-late);
+  run::StopCallback wake(&stop_,
+                         [timer, this] { asio::post(control(), [timer] { timer->cancel(); }); });
+  asio::co_spawn(
+      control(),
+      [timer]() -> asio::awaitable<void> {
+        boost::system::error_code ec;
+        co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      },
+      asio::use_future)
+      .get();
+}
+
 std::variant<api::RunSummary, Unreachable> Runner::run() {
   const auto& settings = options_.settings;
   engine::EngineOptions engine_options;
@@ -132,6 +168,7 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   engine_options.arrival_seed = settings.seed;
   engine_options.http2 = options_.http2;
   engine_options.streams = options_.streams;
+  engine_options.segment = options_.segment;
   engine_options.default_base_url = settings.target;
   engine::LoadEngine engine(*executor_, engine_options);
   std::unique_ptr<monitor::ResourceMonitor> monitor;
@@ -156,6 +193,16 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   summary.info.test_types = options_.test_ids;
   summary.info.planned_cases = plan_.test_cases.size();
   summary.info.started_unix_ms = now_ms();
+  const auto& segment = options_.segment;
+  if (!segment.whole()) {
+    summary.info.segment.index = int(segment.index);
+    summary.info.segment.count = int(segment.count);
+    // The plan as every segment runs it: the same spec, options and data give the same hash
+    // (when the plan was made is not part of it).
+    auto plan_json = plan::to_json(plan_);
+    plan_json.erase("created_at");
+    summary.info.segment.plan_sha256 = util::sha256_hex(boost::json::serialize(plan_json));
+  }
   if (!plan_.note.empty()) summary.plan_notes.push_back(plan_.note);
   for (const auto& s : plan_.skipped)
     summary.plan_notes.push_back((s.test_type.empty() ? "" : s.test_type + ": ") +
@@ -195,6 +242,9 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
     return *unreachable;
   }
 
+  wait_for_start();
+  summary.info.segment.late_start_s = late_start_s_;
+
   // Events go out from the control thread only.
   auto on_control = [this](auto&& f) {
     asio::co_spawn(
@@ -213,6 +263,12 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
     for (const auto& c : plan_.test_cases) {
       ++index;
       if (stop_.requested()) break;
+      if (!runs_in_this_segment(c)) {
+        summary.plan_notes.push_back(c.id +
+                                     ": runs in segment 0 only (its probes do not "
+                                     "divide across segments)");
+        continue;
+      }
       bus_.case_started(c, index, plan_.test_cases.size());
       CaseSession session(context, c.id, c.base_url);
       const std::int64_t case_started_ms = now_ms();
@@ -237,6 +293,15 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
         }
       }
       verdict::apply_case_thresholds(result);
+      if (!options_.segment.whole() && result.metrics.total_requests == 0 &&
+          !result.interrupted && result.verdict == api::Verdict::error) {
+        // 1 user over 2 segments runs 1 + 0: the empty share is not an error of the run.
+        result.verdict = api::Verdict::warning;
+        result.reason = "segment " + std::to_string(options_.segment.index) + "/" +
+                        std::to_string(options_.segment.count) +
+                        " has no share of this case (fewer users, arrivals or iterations than "
+                        "segments): the other segments ran it, and merge judges the whole";
+      }
       bus_.case_done(result);
       summary.cases.push_back(std::move(result));
     }

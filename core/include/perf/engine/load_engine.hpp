@@ -5,6 +5,7 @@
 
 #include "perf/api/load.hpp"
 #include "perf/engine/arrivals.hpp"
+#include "perf/engine/segment.hpp"
 #include "perf/exec/executor.hpp"
 #include "perf/http/target.hpp"
 #include "perf/run/stop_signal.hpp"
@@ -31,6 +32,8 @@ struct EngineOptions {
   // connection's streams before it opens another.
   bool http2 = false;
   int streams = 1;
+  // --segment I/N: this process runs only its share of every phase (perf/engine/segment.hpp).
+  Segment segment;
 };
 
 struct PhaseHooks {

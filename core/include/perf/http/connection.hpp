@@ -89,6 +89,20 @@ struct FailureSampling {
   }
 };
 
+// Told when a fast exchange ends (Connection::start_fast_exchange).
+class ExchangeListener {
+ public:
+  // `retry`: the kept-alive connection had been closed by the server before anything came back;
+  // the connection is closed and the caller sends the request again through exchange(), as
+  // exchange() itself would. Otherwise the Outcome is complete.
+  virtual void exchange_done(bool retry) = 0;
+
+ protected:
+  ~ExchangeListener() = default;
+};
+
+class ResponseParser;
+
 class Connection {
  public:
   // Sockets use the io_context's own executor type rather than the polymorphic any_io_executor:
@@ -100,13 +114,22 @@ class Connection {
   Connection(Executor executor, std::shared_ptr<const Target> target);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
-  ~Connection();
+  ~Connection();  // (out of line: ResponseParser is complete only there)
 
   // Sends `request` (connecting first if needed) and reads the whole response. Never throws for
   // network errors: they are reported in `out.error`. A request on a reused connection that the
   // server had closed is retried once on a new connection, as browsers and curl do.
   boost::asio::awaitable<void> exchange(const PreparedRequest& request, Outcome& out,
                                         Capture* capture = nullptr);
+
+  // The load path's exchange on a plain connection still open from the previous request: the
+  // same measurement and checks as exchange(), driven by callbacks instead of a coroutine (one
+  // direct send, then reads until the parser has the whole response), so a request costs no
+  // coroutine frames. `start` is when the caller began timing the request. The listener is called
+  // once, never from inside this call. Connecting, TLS and retries stay with exchange().
+  bool can_exchange_fast() const { return !tls_ && plain_ && plain_->is_open(); }
+  void start_fast_exchange(const PreparedRequest& request, Outcome& out, Clock::time_point start,
+                           ExchangeListener& listener);
 
   // Deadline of the exchange under way, checked by a TimeoutSweeper.
   void set_deadline(Clock::time_point deadline) { deadline_ = deadline; }
@@ -129,6 +152,36 @@ class Connection {
                                         Outcome& out, Capture* capture);
   Socket& socket();
   ErrorKind classify(const boost::system::error_code& ec, bool connecting) const;
+
+  // The steps of reading a response, shared by transfer() and the fast exchange.
+  enum class ParseProgress { need_more, complete, failed };
+  // Parses what is buffered (skipping interim 1xx responses); `consumed` grows by what was used.
+  ParseProgress parse_buffered(ResponseParser& parser, std::size_t& consumed,
+                               boost::system::error_code& ec);
+  // A read failed with `ec`: true when that ends the message (a body delimited by the end of the
+  // connection); else `ec` says what went wrong.
+  static bool ends_message(ResponseParser& parser, boost::system::error_code& ec);
+  // The response is complete: status, keep-alive and sizes into `out`.
+  void finish_response(const ResponseParser& parser, std::size_t consumed, Outcome& out,
+                       Capture* capture);
+  void fail(const boost::system::error_code& ec, Outcome& out) const;
+  // The exchange on a reused connection failed only because the server had closed it.
+  bool closed_while_idle(const Outcome& out) const;
+
+  // The fast exchange's steps and state.
+  void fast_sent(const boost::system::error_code& ec, std::size_t written);
+  void fast_read();
+  void fast_received(boost::system::error_code ec, std::size_t n);
+  void fast_finish(bool inline_call);
+  struct FastState {
+    std::unique_ptr<ResponseParser> parser;  // one per connection, reset per request
+    const PreparedRequest* request = nullptr;
+    Outcome* out = nullptr;
+    ExchangeListener* listener = nullptr;
+    Clock::time_point sent, first_byte;
+    std::size_t consumed = 0;
+    bool first_read = true;
+  } fast_;
 
   Executor executor_;
   std::shared_ptr<const Target> target_;

@@ -7,6 +7,7 @@
 #include "perf/api/reporter.hpp"
 #include "perf/api/test_type.hpp"
 #include "perf/engine/arrivals.hpp"
+#include "perf/engine/segment.hpp"
 #include "perf/http/target.hpp"
 #include "perf/plan/plan_io.hpp"
 #include "perf/run/metrics_bus.hpp"
@@ -14,9 +15,11 @@
 #include "perf/run/stop_signal.hpp"
 #include "perf/verdict/threshold.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -33,8 +36,15 @@ struct RunOptions {
   RequestDecoration decoration;                // headers and credentials for every request
   http::TlsOptions tls;
   engine::ArrivalProcess arrivals = engine::ArrivalProcess::uniform;  // open model
-  bool http2 = false;  // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
-  int streams = 1;     // concurrent streams per HTTP/2 connection
+  bool http2 = false;       // the load engine and the pre-flight speak HTTP/2 (probes HTTP/1.1)
+  int streams = 1;          // concurrent streams per HTTP/2 connection
+  engine::Segment segment;  // --segment: this process's share of the run
+  // Test types whose cases every segment runs a share of (api::trait_segments_divide); the
+  // others' cases run in segment 0 only.
+  std::set<std::string> segment_dividing_types;
+  // --start-at: the load starts at this instant (after the pre-flight); a run that gets there
+  // late starts at once and says by how much.
+  std::optional<std::chrono::system_clock::time_point> start_at;
   std::optional<int> target_pid;  // resource monitor: the target's process
   std::string target_metrics;     // or its Prometheus metrics URL
   std::string tool;               // "perf-agent 0.1.0"
@@ -75,6 +85,10 @@ class Runner {
 
  private:
   api::RunSummary finish(api::RunSummary summary);
+  // --start-at: sleeps until the instant (a stop request ends the wait), or notes how late.
+  void wait_for_start();
+  // --segment: whether this process runs case `c` (a share of it, or all of it in segment 0).
+  bool runs_in_this_segment(const api::TestCase& c) const;
 
   plan::Plan plan_;
   std::map<std::string, std::shared_ptr<api::TestType>> test_types_;
@@ -82,6 +96,7 @@ class Runner {
   MetricsBus bus_;
   StopSignal stop_;
   std::unique_ptr<exec::Executor> executor_;
+  double late_start_s_ = 0;  // how long after --start-at the load began
 };
 
 // Every case needs somewhere to send its requests: --target wins over the plan's or spec's

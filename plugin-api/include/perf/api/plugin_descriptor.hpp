@@ -28,7 +28,15 @@ struct PluginDescriptor {
   const char* summary;              // one line for `perf-agent plugins`
   TestType* (*create_test_type)();  // set for test types
   Reporter* (*create_reporter)();   // set for reporters
+  std::uint32_t traits;             // trait_* bits below (test types); 0: none
 };
+
+// A test type whose cases are load phases only (no single probe requests) can run a share of
+// each case in every segment of a distributed run (--segment I/N): the engine splits its users,
+// arrivals and iterations. Without this trait a case runs in segment 0 only, whole, and the
+// merged result takes it from there (probes do not divide: a cache or pagination probe sent by
+// N machines is N probes, not one).
+inline constexpr std::uint32_t trait_segments_divide = 1u << 0;
 
 using PluginEntry = const PluginDescriptor*();
 
@@ -47,7 +55,7 @@ inline constexpr const char* pre_sdk_entry_name = "perf_agent_plugin_v1";
 #define PERF_AGENT_PLUGIN_SDK_MINOR ::perf::api::sdk_minor
 #endif
 
-#define PERF_AGENT_DEFINE_PLUGIN_(KIND, TT, REP, ID, VERSION, SUMMARY)                           \
+#define PERF_AGENT_DEFINE_PLUGIN_(KIND, TT, REP, ID, VERSION, SUMMARY, TRAITS)                   \
   namespace {                                                                                    \
   const ::perf::api::PluginDescriptor* perf_agent_describe() {                                   \
     static const ::perf::api::PluginDescriptor descriptor{sizeof(::perf::api::PluginDescriptor), \
@@ -60,7 +68,8 @@ inline constexpr const char* pre_sdk_entry_name = "perf_agent_plugin_v1";
                                                           VERSION,                               \
                                                           SUMMARY,                               \
                                                           TT,                                    \
-                                                          REP};                                  \
+                                                          REP,                                   \
+                                                          TRAITS};                               \
     return &descriptor;                                                                          \
   }                                                                                              \
   }                                                                                              \

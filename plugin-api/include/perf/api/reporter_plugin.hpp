@@ -14,4 +14,4 @@
   }                                                                     \
   }                                                                     \
   PERF_AGENT_DEFINE_PLUGIN_(::perf::api::PluginKind::reporter, nullptr, \
-                            &perf_agent_create_reporter, ID, VERSION, SUMMARY)
+                            &perf_agent_create_reporter, ID, VERSION, SUMMARY, 0)
