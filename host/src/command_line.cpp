@@ -18,7 +18,7 @@ po::options_description general_options() {
       "plugin-dir", po::value<std::vector<std::string>>()->composing(),
       "also load plugins from DIR (repeatable; see also PERF_AGENT_PLUGIN_PATH)")(
       "config", po::value<std::string>(),
-      "settings file (JSON or YAML): settings, patterns, test_options")(
+      "settings file (JSON or YAML): settings, patterns, thresholds, test_options, flows")(
       "quiet,q", "no live progress (and no console summary unless --report console)")(
       "seed", po::value<std::string>(), "seed for generated example values (1)");
   return o;

@@ -120,6 +120,16 @@ void add_standard_checks(api::TestCase& c, const api::Settings& s, double expect
                                 std::to_string(int(std::round(expected_rps))) + " requests/second",
                             {},
                             {}});
+  // A flow whose iterations fail (an extraction finds nothing, a step answers 404) may still
+  // have every request answered below 400: its iterations are judged too.
+  if (!c.flows.empty())
+    c.assertions.push_back({"failed_iterations_percent",
+                            "less_than",
+                            s.error_threshold_percent,
+                            "Failed flow iterations below " +
+                                std::to_string(s.error_threshold_percent).substr(0, 4) + " %",
+                            {},
+                            {}});
   c.performance_thresholds =
       json::object{{"avg_response_time_ms", 2 * s.response_threshold_ms},
                    {"p95_response_time_ms", 3 * s.response_threshold_ms},

@@ -53,7 +53,10 @@ CheckOutcome check_case(api::CaseResult& result) {
   const auto& m = result.metrics;
   result.assertions = result.test_case.assertions;
   for (auto& a : result.assertions) {
-    const auto actual = metric_value(m, a.type);
+    auto actual = metric_value(m, a.type);
+    // Flow cases: iterations that failed (a step's status, an extraction), not requests.
+    if (a.type == "failed_iterations_percent" && result.flow.iterations > 0)
+      actual = 100.0 * double(result.flow.failed_iterations) / double(result.flow.iterations);
     const bool known_condition = a.condition == "less_than" || a.condition == "greater_than" ||
                                  a.condition == "equals" || a.condition == "less_or_equal" ||
                                  a.condition == "greater_or_equal" || a.condition == "at_most" ||

@@ -49,15 +49,7 @@ json::object to_json(const api::TestCase& c) {
   o["thresholds"] = std::move(thresholds);
   o["base_url"] = c.base_url;
   json::array requests;
-  for (const auto& r : c.requests) {
-    json::array headers_list;
-    for (const auto& [k, v] : r.headers)
-      headers_list.push_back(json::array{json::string(k), json::string(v)});
-    requests.push_back(json::object{{"method", r.method},
-                                    {"target", r.target},
-                                    {"headers", std::move(headers_list)},
-                                    {"body", r.body}});
-  }
+  for (const auto& r : c.requests) requests.push_back(to_json(r));
   o["requests"] = std::move(requests);
   if (!c.flows.empty()) {
     // By name: a plan lists each flow once (its top-level "flows"), where it can be edited.
@@ -67,6 +59,34 @@ json::object to_json(const api::TestCase& c) {
   }
   o["parameters"] = c.parameters;
   return o;
+}
+
+json::object to_json(const api::RequestSpec& r) {
+  json::array headers;
+  for (const auto& [k, v] : r.headers)
+    headers.push_back(json::array{json::string(k), json::string(v)});
+  return json::object{{"method", r.method},
+                      {"target", r.target},
+                      {"headers", std::move(headers)},
+                      {"body", r.body}};
+}
+
+api::RequestSpec FieldReader::request(const json::object& o, const std::string& pointer) const {
+  api::RequestSpec spec;
+  spec.method = string(o, "method", pointer);
+  spec.target = string(o, "target", pointer);
+  spec.body = string(o, "body", pointer, false);
+  if (const auto* h = o.if_contains("headers")) {
+    if (!h->is_array()) fail(pointer + "/headers", "must be an array of [name, value]");
+    for (const auto& pair : h->as_array()) {
+      const auto* pa = pair.if_array();
+      if (!pa || pa->size() != 2 || !(*pa)[0].is_string() || !(*pa)[1].is_string())
+        fail(pointer + "/headers", "must be an array of [name, value]");
+      spec.headers.emplace_back(std::string((*pa)[0].get_string()),
+                                std::string((*pa)[1].get_string()));
+    }
+  }
+  return spec;
 }
 
 [[noreturn]] void FieldReader::fail(const std::string& pointer, const std::string& problem) const {
@@ -140,22 +160,7 @@ api::TestCase test_case_from_json(const json::value& v, const std::string& where
   if (!requests->is_array()) r.fail(at + "/requests", "must be an array");
   for (std::size_t i = 0; i < requests->as_array().size(); ++i) {
     const std::string p = at + "/requests/" + std::to_string(i);
-    const auto& ro = r.object(requests->as_array()[i], p);
-    api::RequestSpec spec;
-    spec.method = r.string(ro, "method", p);
-    spec.target = r.string(ro, "target", p);
-    spec.body = r.string(ro, "body", p, false);
-    if (const auto* h = ro.if_contains("headers")) {
-      if (!h->is_array()) r.fail(p + "/headers", "must be an array of [name, value]");
-      for (const auto& pair : h->as_array()) {
-        const auto* pa = pair.if_array();
-        if (!pa || pa->size() != 2 || !(*pa)[0].is_string() || !(*pa)[1].is_string())
-          r.fail(p + "/headers", "must be an array of [name, value]");
-        spec.headers.emplace_back(std::string((*pa)[0].get_string()),
-                                  std::string((*pa)[1].get_string()));
-      }
-    }
-    c.requests.push_back(std::move(spec));
+    c.requests.push_back(r.request(r.object(requests->as_array()[i], p), p));
   }
   if (c.requests.empty()) r.fail(at + "/requests", "must not be empty");
   if (const auto* f = o.if_contains("flows")) {

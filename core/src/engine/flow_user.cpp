@@ -184,6 +184,11 @@ asio::awaitable<void> run_iteration(FlowThread& thread, const PreparedFlow& flow
                                            std::chrono::duration<double>(step.think_time_s)),
                                 thread.abandon_at));
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      // Woken by a stop request, or the graceful stop ran out during the pause.
+      if ((thread.stop && thread.stop->requested()) || Clock::now() >= thread.abandon_at) {
+        interrupted();
+        co_return;
+      }
     }
   }
   ++counters.iterations;

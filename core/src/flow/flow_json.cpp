@@ -14,19 +14,14 @@ namespace json = boost::json;
 json::object to_json(const api::Flow& flow) {
   json::array steps;
   for (const auto& s : flow.steps) {
-    json::array headers;
-    for (const auto& [k, v] : s.request.headers)
-      headers.push_back(json::array{json::string(k), json::string(v)});
     json::object extract;
     for (const auto& [var, source] : s.extract) extract[var] = source;
-    json::object step{{"name", s.name},
-                      {"method", s.request.method},
-                      {"path", s.path},
-                      {"target", s.request.target},
-                      {"headers", std::move(headers)},
-                      {"body", s.request.body},
-                      {"extract", std::move(extract)},
-                      {"think_time", s.think_time_s}};
+    // The request's own fields, with the step's beside them.
+    json::object step = plan::to_json(s.request);
+    step["name"] = s.name;
+    step["path"] = s.path;
+    step["extract"] = std::move(extract);
+    step["think_time"] = s.think_time_s;
     if (!s.operation_id.empty()) step["operation_id"] = s.operation_id;
     if (s.expect_status) step["expect"] = s.expect_status;
     steps.push_back(std::move(step));
@@ -58,21 +53,9 @@ api::Flow flow_from_json(const json::value& v, const std::string& where,
     const auto& so = r.object(steps->as_array()[i], p);
     api::FlowStep step;
     step.name = r.string(so, "name", p);
-    step.request.method = r.string(so, "method", p);
-    step.request.target = r.string(so, "target", p);
-    step.request.body = r.string(so, "body", p, false);
+    step.request = r.request(so, p);
     step.path = r.string(so, "path", p, false);
     step.operation_id = r.string(so, "operation_id", p, false);
-    if (const auto* h = so.if_contains("headers")) {
-      if (!h->is_array()) r.fail(p + "/headers", "must be an array of [name, value]");
-      for (const auto& pair : h->as_array()) {
-        const auto* pa = pair.if_array();
-        if (!pa || pa->size() != 2 || !(*pa)[0].is_string() || !(*pa)[1].is_string())
-          r.fail(p + "/headers", "must be an array of [name, value]");
-        step.request.headers.emplace_back(std::string((*pa)[0].get_string()),
-                                          std::string((*pa)[1].get_string()));
-      }
-    }
     if (const auto* e = so.if_contains("extract"))
       for (const auto& [var, source] : r.object(*e, p + "/extract")) {
         if (!source.is_string()) r.fail(p + "/extract/" + std::string(var), "must be a string");

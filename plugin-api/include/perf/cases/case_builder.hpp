@@ -28,7 +28,8 @@ api::LoadPattern pattern_or(const api::Settings& settings, const std::string& fa
 bool has_explicit_load(const api::Settings& settings);
 api::LoadPattern explicit_pattern(const api::Settings& settings);
 
-// The standard assertions and performance_thresholds from the seed settings.
+// The standard assertions and performance_thresholds from the seed settings; a flow case also
+// gets failed_iterations_percent below the error threshold.
 void add_standard_checks(api::TestCase& c, const api::Settings& settings, double expected_rps);
 
 // A phase from the case's performance_config: closed model (concurrent_users, ramp_up_seconds,

@@ -12,6 +12,8 @@
 namespace perf::plan {
 
 boost::json::object to_json(const api::TestCase& c);
+// A request as plans write it: {"method", "target", "headers": [[name, value], ...], "body"}.
+boost::json::object to_json(const api::RequestSpec& r);
 // Throws perf::UserError "WHERE: JSON_POINTER: problem" for anything that is not a valid case.
 api::TestCase test_case_from_json(const boost::json::value& v, const std::string& where);
 
@@ -26,6 +28,8 @@ struct FieldReader {
   std::string string(const boost::json::object& o, const char* key, const std::string& pointer,
                      bool required = true) const;
   double number(const boost::json::value& v, const std::string& pointer) const;
+  // The request fields of `o` (see to_json(RequestSpec)); `pointer` is where `o` is.
+  api::RequestSpec request(const boost::json::object& o, const std::string& pointer) const;
 };
 
 }  // namespace perf::plan
