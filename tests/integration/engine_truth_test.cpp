@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <fstream>
 #include <future>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -28,9 +28,11 @@ std::optional<std::thread::id> control_thread;  // the executor's control thread
 const std::string delay_server = PERF_AGENT_BINARY_DIR "/tests/servers/perf-delay-server";
 
 api::PhaseResult run_phase(const api::Phase& phase, const std::string& base_url, int threads = 2,
-                           std::function<void(const api::Snapshot&)> on_interval = {}) {
+                           std::function<void(const api::Snapshot&)> on_interval = {},
+                           engine::Segment segment = {}) {
   exec::Executor executor(threads);
   engine::EngineOptions options;
+  options.segment = segment;
   options.default_base_url = base_url;
   options.timeout_s = 10;
   engine::LoadEngine engine(executor, options);
@@ -174,15 +176,15 @@ BOOST_AUTO_TEST_CASE(three_segments_started_together_are_the_whole_run_evenly_pa
   const auto file = test::temp_dir() + "/arrivals-segments.txt";
   test::Server server({delay_server, "--delay-ms", "1", "--arrivals-file", file});
   const auto start = std::chrono::system_clock::now() + std::chrono::seconds(2);
-  const auto start_text = std::to_string(
-      std::chrono::duration<double>(start.time_since_epoch()).count());
+  const auto start_text =
+      std::to_string(std::chrono::duration<double>(start.time_since_epoch()).count());
   std::vector<std::unique_ptr<test::Process>> segments;
   for (int i = 0; i < 3; ++i)
     segments.push_back(std::make_unique<test::Process>(std::vector<std::string>{
         test::perf_agent(), "run", "--target", server.url(), "--rate", "150", "--duration", "2",
         "--threads", "1", "--segment", std::to_string(i) + "/3", "--start-at", start_text,
-        "--quiet", "--report", "json:" + test::temp_dir() + "/segment-" + std::to_string(i) +
-                                  ".json"}));
+        "--quiet", "--report",
+        "json:" + test::temp_dir() + "/segment-" + std::to_string(i) + ".json"}));
   std::uint64_t total = 0;
   for (int i = 0; i < 3; ++i) {
     const auto r = segments[std::size_t(i)]->wait(std::chrono::seconds(60));
@@ -208,6 +210,41 @@ BOOST_AUTO_TEST_CASE(three_segments_started_together_are_the_whole_run_evenly_pa
   const auto [mean, cv] = mean_and_cv(gaps);
   BOOST_TEST(mean == 1000.0 / 150, boost::test_tools::tolerance(0.05));
   BOOST_TEST(cv < 0.3, "coefficient of variation " << cv);
+}
+
+// Segments of one phase are exactly the whole phase: N = 1, 2, 3, 7 over an open model with
+// rate stages (every planned arrival, each with its data row k mod 5, sent by exactly one
+// segment) and a closed model with user stages and iterations. The requests of all segments
+// together equal those of the unsegmented run.
+BOOST_AUTO_TEST_CASE(segments_add_up_to_the_whole_run_exactly) {
+  test::Server server({delay_server, "--delay-ms", "0"});
+  std::vector<api::RequestSpec> rows;
+  for (int r = 0; r < 5; ++r) rows.push_back({"GET", "/row" + std::to_string(r), {}, ""});
+  api::Phase open;
+  open.name = "open";
+  open.model = api::LoadModel::open;
+  open.stages = {{0.4, 100}, {0.3, 300}, {0.3, 50}};  // ramp up, up, down: 1 s
+  open.requests = rows;
+  api::Phase closed_phase;
+  closed_phase.name = "closed";
+  closed_phase.stages = {{0.2, 7}, {5.0, 7}};
+  closed_phase.iterations = 203;
+  closed_phase.requests = rows;
+  // The whole run's numbers, from the unsegmented engine.
+  const auto whole_open = run_phase(open, server.url(), 2);
+  const auto whole_closed = run_phase(closed_phase, server.url(), 2);
+  BOOST_REQUIRE(whole_open.metrics.total_requests > 100u);
+  BOOST_REQUIRE_EQUAL(whole_closed.metrics.total_requests, 203u);
+  for (std::uint32_t n : {1u, 2u, 3u, 7u}) {
+    std::uint64_t open_total = 0, closed_total = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const engine::Segment segment{i, n};
+      open_total += run_phase(open, server.url(), 2, {}, segment).metrics.total_requests;
+      closed_total += run_phase(closed_phase, server.url(), 2, {}, segment).metrics.total_requests;
+    }
+    BOOST_TEST(open_total == whole_open.metrics.total_requests, "open model, " << n << " segments");
+    BOOST_TEST(closed_total == 203u, "closed model, " << n << " segments");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(open_model_counts_arrivals_that_find_every_connection_busy) {

@@ -288,8 +288,9 @@ BOOST_AUTO_TEST_CASE(a_segment_with_no_share_says_so_with_a_warning) {
 }
 
 // The whole path on a real (one-node) Slurm cluster: distribute writes the batch script, sbatch
-// runs two segments with srun, started together by --start-at, and the job ends with the merge,
-// whose exit code is the job's.
+// runs two segments of an open-model run at 200 req/s for 5 s with srun, started together by
+// --start-at, and the job ends with the merge, whose exit code is the job's. The threshold
+// (more than 600 requests) fails on each part (500) and holds on the merged run (1,000).
 BOOST_AUTO_TEST_CASE(a_slurm_job_runs_two_segments_together_and_merges_them) {
   std::string why;
   BOOST_REQUIRE_MESSAGE(perf::test::slurm_available(why), why);
@@ -311,29 +312,107 @@ BOOST_AUTO_TEST_CASE(a_slurm_job_runs_two_segments_together_and_merges_them) {
                       "--target",
                       demo.url(),
                       "--rate",
-                      "40",
+                      "200",
                       "--duration",
-                      "2",
+                      "5",
                       "--start-delay",
                       "3",
                       "--threshold",
-                      "http_reqs: count==80",
+                      "http_reqs: count>600",
                       "-o",
                       dir});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-  const auto job = cluster.run_batch(dir + "/perf-agent.sbatch", dir, std::chrono::seconds(90));
-  BOOST_TEST(job.exit_code == 0, job.out << job.err);
+  const auto job = cluster.run_batch(dir + "/perf-agent.sbatch", dir, std::chrono::seconds(120));
+  BOOST_TEST(job.exit_code == 0, job.out << job.err);  // the merged run's verdict
+  // Each segment alone missed the threshold: the job's exit code came from the merge.
+  BOOST_TEST(job.out.find("segments exited 1, merge exited 0") != std::string::npos, job.out);
   const auto merged = json::parse(perf::test::slurp(dir + "/results/merged.json"));
   BOOST_TEST(merged.at("segment").at("merged") == json::parse("[0, 1]"));
-  BOOST_TEST(requests(merged.at("test_cases").at(0).as_object()) == 80);  // 40 req/s x 2 s
+  const auto& metrics = merged.at("test_cases").at(0).at("metrics");
+  const auto total = metrics.at("total_requests").to_number<double>();
+  BOOST_TEST(total >= 970.0, total);  // 1,000 +- 3 %
+  BOOST_TEST(total <= 1030.0, total);
+  const auto rate = metrics.at("throughput").to_number<double>();
+  BOOST_TEST(rate >= 190.0, rate);  // 200 +- 5 %
+  BOOST_TEST(rate <= 210.0, rate);
   // Both tasks began their load at the same instant (within the timers' and the clock's grain).
   double starts[2];  // start_time: Unix seconds
   for (int i = 0; i < 2; ++i) {
     const auto part =
         json::parse(perf::test::slurp(dir + "/results/segment-" + std::to_string(i) + ".json"));
-    BOOST_TEST(requests(part.at("test_cases").at(0).as_object()) == 40);
+    BOOST_TEST(part.at("exit_code").as_int64() == 1);  // 500 requests: the threshold failed
     starts[i] = part.at("test_cases").at(0).at("metrics").at("start_time").to_number<double>();
     BOOST_TEST(!part.at("segment").as_object().contains("late_start_s"));  // none was late
   }
   BOOST_TEST(std::abs(starts[0] - starts[1]) < 0.05, starts[0] << " vs " << starts[1]);
+}
+
+// Each pod of the Indexed Job runs its segment: the container's command and env from the
+// manifest, run here with JOB_COMPLETION_INDEX set as Kubernetes sets it (the plan and results
+// paths mapped to local folders), give segment i of N, and the merge Job's script merges them.
+BOOST_AUTO_TEST_CASE(the_indexed_jobs_command_and_env_give_each_pod_its_segment) {
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto dir = out("pods");
+  const auto r = run({perf::test::perf_agent(),
+                      "distribute",
+                      "--engine",
+                      "kubernetes",
+                      "--segments",
+                      "2",
+                      "--spec",
+                      demo_spec(),
+                      "--tests",
+                      "load",
+                      "--include-path",
+                      "/fast",
+                      "--target",
+                      demo.url(),
+                      "--users",
+                      "2",
+                      "--iterations",
+                      "31",
+                      "-o",
+                      dir});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const auto converted = run({"python3", perf::test::source_dir() + "/tests/tools/yaml_to_json.py",
+                              dir + "/perf-agent.k8s.yaml"});
+  BOOST_REQUIRE_MESSAGE(converted.exit_code == 0, converted.err);
+  const auto docs = json::parse(converted.out).as_array();
+  const auto& container =
+      docs.at(2).at("spec").at("template").at("spec").at("containers").at(0).as_object();
+  std::vector<std::string> env;
+  for (const auto& e : container.at("env").as_array())
+    if (e.as_object().contains("value"))
+      env.push_back(std::string(e.at("name").as_string()) + "=" +
+                    std::string(e.at("value").as_string()));
+  BOOST_REQUIRE(env == std::vector<std::string>{"PERF_AGENT_SEGMENTS=2"});
+  std::filesystem::create_directories(dir + "/results");
+  const std::string start = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
+  for (int pod = 0; pod < 2; ++pod) {
+    // $(VAR) is what Kubernetes expands from the container's env; the volumes are local folders.
+    std::vector<std::string> argv;
+    for (const auto& word : container.at("command").as_array()) {
+      std::string w(word.as_string());
+      auto replace = [&w](const std::string& from, const std::string& to) {
+        for (auto at = w.find(from); at != std::string::npos; at = w.find(from, at + to.size()))
+          w.replace(at, from.size(), to);
+      };
+      replace("$(START_AT)", start);
+      replace("$(JOB_COMPLETION_INDEX)", std::to_string(pod));
+      replace("/plan/plan.json", dir + "/plan.json");
+      replace("/results/", dir + "/results/");
+      argv.push_back(w == "perf-agent" ? perf::test::perf_agent() : w);
+    }
+    auto pod_env = env;
+    pod_env.push_back("JOB_COMPLETION_INDEX=" + std::to_string(pod));
+    const auto t = run(argv, pod_env);
+    BOOST_REQUIRE_MESSAGE(t.exit_code == 0 || t.exit_code == 1, t.err);
+    const auto part =
+        json::parse(perf::test::slurp(dir + "/results/segment-" + std::to_string(pod) + ".json"));
+    BOOST_TEST(part.at("segment").at("index").as_int64() == pod);
+    BOOST_TEST(part.at("segment").at("count").as_int64() == 2);
+    BOOST_TEST(requests(part.at("test_cases").at(0).as_object()) == (pod == 0 ? 16 : 15));
+  }
 }
