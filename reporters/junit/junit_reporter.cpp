@@ -84,7 +84,7 @@ class JunitReporter final : public api::Reporter {
                  << value << "\"/>\n";
       }
       body << "    </properties>\n";
-      for (const auto* c : cases) write_case(body, *c);
+      for (const auto* c : cases) write_case(body, *c, s.recommendations);
       body << "  </testsuite>\n";
     }
     std::ostringstream out;
@@ -96,7 +96,8 @@ class JunitReporter final : public api::Reporter {
   }
 
  private:
-  static void write_case(std::ostringstream& out, const api::CaseResult& c) {
+  static void write_case(std::ostringstream& out, const api::CaseResult& c,
+                         const std::vector<api::Recommendation>& recommendations) {
     out << "    <testcase name=\"" << xml(c.test_case.id) << "\" classname=\""
         << xml(c.test_case.test_type) << "\" time=\"" << seconds(c.metrics.duration_s) << "\">\n";
     if (c.verdict == api::Verdict::failed) {
@@ -134,6 +135,10 @@ class JunitReporter final : public api::Reporter {
       summary += "finding " + f.id + "=" + value + (f.unit.empty() ? "" : " " + f.unit) + "\n";
     }
     if (c.verdict == api::Verdict::warning) summary += "warning: " + c.reason + "\n";
+    for (const auto& r : recommendations)
+      if (r.case_id == c.test_case.id)
+        summary += "recommendation: " + r.text +
+                   (r.evidence.empty() ? "" : " [" + r.evidence + "]") + "\n";
     out << "      <system-out>" << xml(summary) << "</system-out>\n    </testcase>\n";
   }
 

@@ -1,5 +1,7 @@
 #include "perf/report/merge.hpp"
 
+#include "perf/report/recommendations.hpp"
+
 #include "perf/verdict/case_checks.hpp"
 #include "perf/verdict/run_thresholds.hpp"
 
@@ -172,6 +174,7 @@ api::RunSummary merge_results(std::vector<api::RunSummary> parts,
   }
   merged.failed_thresholds = verdict::evaluate_run_thresholds(thresholds, merged.cases);
   any_failed |= !merged.failed_thresholds.empty();
+  merged.recommendations = recommend(merged.cases, merged.comparison);
   merged.verdict = any_failed ? "failed" : "passed";
   merged.exit_code = any_failed ? 1 : 0;
   return merged;

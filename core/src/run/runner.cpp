@@ -1,5 +1,6 @@
 #include "perf/run/runner.hpp"
 
+#include "perf/report/recommendations.hpp"
 #include "perf/util/sha256.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -293,8 +294,8 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
         }
       }
       verdict::apply_case_thresholds(result);
-      if (!options_.segment.whole() && result.metrics.total_requests == 0 &&
-          !result.interrupted && result.verdict == api::Verdict::error) {
+      if (!options_.segment.whole() && result.metrics.total_requests == 0 && !result.interrupted &&
+          result.verdict == api::Verdict::error) {
         // 1 user over 2 segments runs 1 + 0: the empty share is not an error of the run.
         result.verdict = api::Verdict::warning;
         result.reason = "segment " + std::to_string(options_.segment.index) + "/" +
@@ -318,6 +319,7 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   // Before the reporters write: every report carries the comparison.
   if (options_.baseline)
     summary.comparison = compare::compare_with_baseline(*options_.baseline, summary);
+  summary.recommendations = report::recommend(summary.cases, summary.comparison);
   on_control([&] { bus_.run_finished(summary); });
   if (abort_id) bus_.unsubscribe(abort_id);
   return summary;
