@@ -47,8 +47,8 @@ struct CommandLine {
   std::string ca_file;
   bool http2 = false;               // --http2
   int streams = 1;                  // --streams: concurrent streams per HTTP/2 connection
-  std::string segment;   // --segment I/N or auto (distributed runs)
-  std::string start_at;  // --start-at: Unix seconds or RFC 3339
+  std::string segment;              // --segment I/N or auto (distributed runs)
+  std::string start_at;             // --start-at: Unix seconds or RFC 3339
   std::vector<std::string> inputs;  // merge, compare: result files; history: [import FILE...]
   bool allow_partial = false;       // merge: segments may be missing
   // distribute

@@ -24,7 +24,7 @@ struct LoadedPlugin {
   std::filesystem::path file;
   std::shared_ptr<boost::dll::shared_library> library;
   const api::PluginDescriptor* descriptor = nullptr;
-  std::string sdk;  // "1.0": the SDK version the plugin was built against
+  std::string sdk;           // "1.0": the SDK version the plugin was built against
   std::uint32_t traits = 0;  // api::trait_* bits (0 for a descriptor without the field)
 };
 
