@@ -6,6 +6,7 @@
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
 
+#include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
@@ -87,9 +88,10 @@ double seconds(const std::string& text, const std::string& what) {
   throw UserError("distribute: " + what + ": expected seconds (0 or more), got '" + text + "'");
 }
 
+// This binary, as the nodes should run it (the bundled plugin folder is found from it too).
 std::string self_path() {
-  std::error_code ec;
-  const auto self = fs::read_symlink("/proc/self/exe", ec);
+  boost::system::error_code ec;
+  const auto self = boost::dll::program_location(ec);
   return ec ? std::string("perf-agent") : self.string();
 }
 

@@ -116,6 +116,7 @@ BOOST_AUTO_TEST_CASE(exit_code_timeout_and_cleanup) {
     bool running = false;
     for (int i = 0; i < 200 && !running; ++i) {
       running = perf::test::run({"squeue", "-h", "-t", "R", "-o", "%i"}, cluster.env()).out != "";
+      // squeue is the only way to learn that the job runs: ask again (at most 20 s in all).
       if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     BOOST_TEST(running);

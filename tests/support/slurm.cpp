@@ -104,6 +104,7 @@ class Child {
     if (!running()) return;
     ::kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + grace;
+    // waitpid has no timeout: poll for the exit until the grace period ends, then SIGKILL.
     while (running() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     if (running()) {
@@ -184,6 +185,9 @@ bool finished(const std::string& state) {
   return std::find(done.begin(), done.end(), state) != done.end();
 }
 
+// Slurm offers no event to wait on (no callback when a job ends or a node turns idle): its
+// state is asked for again every `every` until the condition holds or the deadline passes. The
+// sleep is the interval between questions, not a wait for something assumed to have happened.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds every = std::chrono::milliseconds(100)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -445,6 +449,7 @@ void SlurmCluster::stop() noexcept {
           ::closedir(proc);
         }
         if (killed == 0) break;
+        // Killed processes leave /proc asynchronously: look again shortly (bounded by the loop).
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
     }

@@ -36,7 +36,7 @@ void Connection::start_fast_exchange(const PreparedRequest& request, Outcome& ou
   error_code ec;
   const std::string& bytes = request.bytes;
   const std::size_t n = plain_->send(asio::buffer(bytes), 0, ec);
-  fast_.sent = start;
+  fast_.start = start;
   if (ec == asio::error::would_block || ec == asio::error::try_again || (!ec && n < bytes.size())) {
     const std::size_t done = ec ? 0 : n;
     asio::async_write(
@@ -49,9 +49,8 @@ void Connection::start_fast_exchange(const PreparedRequest& request, Outcome& ou
 
 void Connection::fast_sent(const error_code& ec, std::size_t written) {
   Outcome& out = *fast_.out;
-  const auto sent = Clock::now();
-  out.send_us = micros_between(fast_.sent, sent);
-  fast_.sent = sent;
+  fast_.sent = Clock::now();
+  out.send_us = micros_between(fast_.start, fast_.sent);
   if (ec) {
     // As in transfer(): an answer may be waiting although the write failed (413 and close).
     error_code ignored;

@@ -178,7 +178,7 @@ class Connection {
     const PreparedRequest* request = nullptr;
     Outcome* out = nullptr;
     ExchangeListener* listener = nullptr;
-    Clock::time_point sent, first_byte;
+    Clock::time_point start, sent, first_byte;
     std::size_t consumed = 0;
     bool first_read = true;
   } fast_;
