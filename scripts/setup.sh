@@ -16,6 +16,8 @@ packages=(
   libsqlite3-dev
   python3-yaml
   slurm-wlm munge
+  python3-numpy
+  prometheus
 )
 missing=()
 for p in "${packages[@]}"; do

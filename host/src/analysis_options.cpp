@@ -11,8 +11,10 @@ po::options_description compare_options() {
   o.add_options()("max-change", po::value<std::vector<std::string>>()->composing(),
                   "METRIC:PERCENT, e.g. p95:10% (repeatable): exit 1 when a significant "
                   "regression of METRIC is larger (error_rate: percentage points)")(
-      "min-effect", po::value<std::string>(),
-      "smallest change reported as a regression or improvement, percent (3)")(
+      "min-effect", po::value<std::vector<std::string>>()->composing(),
+      "PCT or METRIC:PCT (repeatable): smallest change reported as a regression or "
+      "improvement; PCT alone sets every metric but error_rate (defaults: p50, avg, "
+      "throughput 3 %, p95 10 %, p99 15 %, error_rate 0.1 percentage points)")(
       "report,r", po::value<std::vector<std::string>>()->composing(),
       "KIND[:PATH]: console (default, standard output), json or html (repeatable)")(
       "input", po::value<std::vector<std::string>>(), "BASE.json NEW.json");

@@ -126,7 +126,12 @@ po::options_description load_options() {
   // DESIGN §10.4: the comparison of compare_command.cpp, at the end of a run.
   o.add_options()("baseline", po::value<std::string>(),
                   "result file to compare with at the end (as perf-agent compare); the comparison "
-                  "goes into every report");
+                  "goes into every report")(
+      "max-change", po::value<std::vector<std::string>>()->composing(),
+      "with --baseline: METRIC:PERCENT, e.g. p95:10% (repeatable): a significant regression "
+      "beyond it fails the run (exit 1), as a threshold does")(
+      "min-effect", po::value<std::vector<std::string>>()->composing(),
+      "with --baseline: PCT or METRIC:PCT, as perf-agent compare's");
   return o;
 }
 
@@ -366,7 +371,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   }
   cl.inputs = list<std::string>(vm, "input");
   cl.max_changes = list<std::string>(vm, "max-change");
-  if (vm.count("min-effect")) cl.min_effect = vm["min-effect"].as<std::string>();
+  cl.min_effects = list<std::string>(vm, "min-effect");
   if (vm.count("db")) cl.db_path = vm["db"].as<std::string>();
   if (vm.count("case")) cl.case_id = vm["case"].as<std::string>();
   if (vm.count("metric")) cl.metric = vm["metric"].as<std::string>();

@@ -61,7 +61,7 @@ struct CommandLine {
 
   // compare and history (analysis_options.cpp)
   std::vector<std::string> max_changes;  // --max-change METRIC:PERCENT
-  std::string min_effect;                // --min-effect PCT ("" for the default)
+  std::vector<std::string> min_effects;  // --min-effect PCT or METRIC:PCT, in order
   std::string db_path;                   // --db ("" for the default)
   std::string case_id;                   // --case
   std::string metric;                    // --metric

@@ -20,9 +20,7 @@ int compare_command(const CommandLine& cl) {
         "compare: give two result files, BASE.json NEW.json (see perf-agent compare "
         "--help)");
   compare::ComparisonOptions options;
-  if (!cl.min_effect.empty())
-    options.min_effect_percent =
-        compare::parse_percent(cl.min_effect, "--min-effect", cl.min_effect);
+  for (const auto& text : cl.min_effects) compare::apply_min_effect(options.min_effect, text);
   std::vector<compare::ChangeLimit> limits;
   for (const auto& text : cl.max_changes) limits.push_back(compare::parse_change_limit(text));
   for (const auto& r : cl.reports)

@@ -125,7 +125,15 @@ int run_command(const CommandLine& cl) {
   if (!cl.spec.empty() && ::access(cl.spec.c_str(), R_OK) != 0)
     throw UserError(cl.spec + ": cannot read: " + std::strerror(errno));
   // Read now: a bad baseline stops the run before any load, not after it.
-  if (!cl.baseline.empty()) options.baseline = compare::read_baseline(cl.baseline);
+  if (!cl.baseline.empty()) {
+    options.baseline = compare::read_baseline(cl.baseline);
+    for (const auto& text : cl.min_effects)
+      compare::apply_min_effect(options.baseline->options.min_effect, text);
+    for (const auto& text : cl.max_changes)
+      options.baseline->limits.push_back(compare::parse_change_limit(text));
+  } else if (!cl.max_changes.empty() || !cl.min_effects.empty()) {
+    throw UserError("run: --max-change and --min-effect compare with a baseline; give --baseline");
+  }
 
   plugins::PluginRegistry registry;
   registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));

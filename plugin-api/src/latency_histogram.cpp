@@ -129,6 +129,14 @@ std::uint64_t LatencyHistogram::value_at_percentile(double percentile) const {
   return max_us_;
 }
 
+std::uint64_t LatencyHistogram::count_at_or_below(std::uint64_t value_us) const {
+  if (total_count_ == 0 || value_us < min_us_) return 0;
+  if (value_us >= max_us_) return total_count_;
+  std::uint64_t seen = 0;
+  for (std::size_t i = first_index(), last = index_of(value_us); i <= last; ++i) seen += counts_[i];
+  return seen;
+}
+
 boost::json::value LatencyHistogram::to_json() const {
   boost::json::array sparse;
   for (std::size_t i = total_count_ ? first_index() : 1, last = last_index();

@@ -1,6 +1,8 @@
 // html: one self-contained report file (inline CSS and SVG, no scripts, no external URL):
-// the overall verdict, a table of cases, and per case its findings, assertions, time series
-// (req/s, p95, errors/s) and the charts its test type attached.
+// the overall verdict, what to look at first (counts by verdict, the cases that did not pass with
+// their reasons, recommendations, p95 and throughput of every case), a table of cases, and per
+// case its findings, assertions, time series (req/s, p95, errors/s) and the charts its test type
+// attached.
 #include "perf/api/reporter_plugin.hpp"
 #include "perf/plan/test_case_json.hpp"
 #include "perf/report/result_json.hpp"
@@ -10,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 namespace {
@@ -23,7 +26,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .meta{color:#57606a;margin-bottom:14px}
 .verdict{display:inline-block;padding:4px 12px;border-radius:4px;font-weight:600;color:#fff}
 .passed{background:#1a7f37}.failed,.error{background:#cf222e}.warning{background:#9a6700}
-td .passed,td .failed,td .error,td .warning{padding:1px 7px;border-radius:3px;color:#fff;font-size:12px}
+span.passed,span.failed,span.error,span.warning{padding:1px 7px;border-radius:3px;color:#fff;font-size:12px}
 table{border-collapse:collapse;background:#fff;margin:6px 0 12px}
 th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f7}td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -32,6 +35,8 @@ summary{cursor:pointer;font-weight:600}
 .chart{margin:6px 12px 6px 0;background:#fff}.frame{fill:none;stroke:#d0d7de}
 .ct{font-size:12px;font-weight:600;fill:#1d2329}.ax{font-size:10px;fill:#57606a}
 .why{color:#57606a}
+.counts span{padding:2px 8px;border-radius:3px;color:#fff;font-weight:600}
+rect.bar{fill:#1a7f37}rect.bar.failed,rect.bar.error{fill:#cf222e}rect.bar.warning{fill:#9a6700}
 .samples pre{margin:0;max-width:60em;white-space:pre-wrap;word-break:break-all;font-size:12px}
 )";
 
@@ -78,8 +83,9 @@ std::string samples_table(const api::Metrics& m) {
   return out + "</table>";
 }
 
-std::string badge(const std::string& verdict) {
-  return "<span class=\"" + escape(verdict) + "\">" + escape(verdict) + "</span>";
+// A verdict word on its colour; `css` when the text is not the verdict itself ("3 failed").
+std::string badge(const std::string& text, const std::string& css = "") {
+  return "<span class=\"" + escape(css.empty() ? text : css) + "\">" + escape(text) + "</span>";
 }
 
 std::string value_text(const boost::json::value& v) {
@@ -181,6 +187,62 @@ std::string type_charts(const api::CaseResult& c) {
   return out;
 }
 
+std::string anchor(const api::CaseResult& c) {
+  std::string a = "case-";
+  for (char ch : c.test_case.id) a += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';
+  return a;
+}
+
+// What a reader wants first: how many cases ended how, the cases that did not pass with their
+// reasons (failed and errors before warnings), the advice, and every case's p95 and throughput
+// side by side. The details below hold the rest.
+std::string first_look(const api::RunSummary& s) {
+  std::ostringstream h;
+  std::map<api::Verdict, std::size_t> counts;
+  for (const auto& c : s.cases) ++counts[c.verdict];
+  h << "<p class=\"counts\">" << s.cases.size() << " case" << (s.cases.size() == 1 ? "" : "s");
+  for (auto v :
+       {api::Verdict::failed, api::Verdict::error, api::Verdict::warning, api::Verdict::passed})
+    if (counts[v])
+      h << " &middot; "
+        << badge(std::to_string(counts[v]) + " " + std::string(api::to_string(v)),
+                 std::string(api::to_string(v)));
+  h << "</p>";
+  std::vector<const api::CaseResult*> not_passed;
+  for (auto v : {api::Verdict::failed, api::Verdict::error, api::Verdict::warning})
+    for (const auto& c : s.cases)
+      if (c.verdict == v) not_passed.push_back(&c);
+  if (!not_passed.empty() || !s.recommendations.empty() || !s.failed_thresholds.empty()) {
+    h << "<h2>What to look at first</h2><ul class=\"first\">";
+    for (const auto& t : s.failed_thresholds)
+      h << "<li>" << badge("failed") << " threshold " << escape(t) << "</li>";
+    for (const auto* c : not_passed)
+      h << "<li>" << badge(std::string(api::to_string(c->verdict))) << " <a href=\"#" << anchor(*c)
+        << "\">" << escape(c->test_case.id) << "</a>: " << escape(c->reason) << "</li>";
+    h << "</ul>";
+    if (!s.recommendations.empty()) {
+      h << "<h3>Recommendations</h3><ul>";
+      for (const auto& r : s.recommendations)
+        h << "<li>" << escape(r.text) << " <span class=\"meta\">(" << escape(r.case_id) << ", "
+          << escape(r.finding_id) << (r.evidence.empty() ? "" : ": " + escape(r.evidence))
+          << ")</span></li>";
+      h << "</ul>";
+    }
+  }
+  if (!s.cases.empty()) {
+    std::vector<html::Bar> p95, rps;
+    for (const auto& c : s.cases) {
+      const std::string css(api::to_string(c.verdict));
+      p95.push_back(
+          {c.test_case.id, c.metrics.percentile_ms(95), css, c.metrics.latency.count() > 0});
+      rps.push_back({c.test_case.id, c.metrics.throughput_rps(), css, true});
+    }
+    h << "<div>" << html::bar_chart("p95 latency by case", "ms", p95)
+      << html::bar_chart("Throughput by case", "req/s", rps) << "</div>";
+  }
+  return h.str();
+}
+
 class HtmlReporter final : public api::Reporter {
  public:
   void configure(const api::ReporterConfig& config) override {
@@ -200,6 +262,7 @@ class HtmlReporter final : public api::Reporter {
     h << "<br>" << plan::iso8601_utc(s.info.started_unix_ms) << " to "
       << plan::iso8601_utc(s.finished_unix_ms) << " &middot; exit code " << s.exit_code
       << (s.interrupted ? " &middot; interrupted" : "") << "</div>";
+    h << first_look(s);
     h << "<h2>Cases</h2><table><tr><th>case</th><th>verdict</th><th>requests</th><th>req/s</"
          "th><th>avg ms</th>"
          "<th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>errors "
@@ -207,8 +270,7 @@ class HtmlReporter final : public api::Reporter {
     for (const auto& c : s.cases) {
       h << "<tr><td><a href=\"#" << anchor(c) << "\">" << escape(c.test_case.id) << "</a></td><td>"
         << badge(std::string(api::to_string(c.verdict))) << "</td>" << numbers(c.metrics)
-        << "<td class=\"why\">" << (c.verdict == api::Verdict::passed ? "" : escape(c.reason))
-        << "</td></tr>";
+        << "<td class=\"why\">" << escape(c.reason) << "</td></tr>";
       // A flow case: a row per step under it.
       for (const auto& step : c.steps)
         h << "<tr class=\"step\"><td>&nbsp;&nbsp;step " << escape(step.name) << " ("
@@ -264,14 +326,6 @@ class HtmlReporter final : public api::Reporter {
       h << samples_table(c.metrics);
       h << "<div>" << timeline(c) << type_charts(c) << "</div></details>";
     }
-    if (!s.recommendations.empty()) {
-      h << "<h2>Recommendations</h2><ul>";
-      for (const auto& r : s.recommendations)
-        h << "<li>" << escape(r.text) << " <span class=\"meta\">(" << escape(r.case_id) << ", "
-          << escape(r.finding_id) << (r.evidence.empty() ? "" : ": " + escape(r.evidence))
-          << ")</span></li>";
-      h << "</ul>";
-    }
     if (!s.comparison.empty()) h << comparison_table(s.comparison);
     if (!s.plan_notes.empty()) {
       h << "<h2>Plan notes</h2><ul>";
@@ -296,11 +350,6 @@ class HtmlReporter final : public api::Reporter {
     return h.str();
   }
 
-  static std::string anchor(const api::CaseResult& c) {
-    std::string a = "case-";
-    for (char ch : c.test_case.id) a += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '-';
-    return a;
-  }
   std::string path_ = "report.html";
 };
 

@@ -87,4 +87,36 @@ std::string line_chart(const std::string& title, const std::string& x_label,
   return svg.str();
 }
 
+std::string bar_chart(const std::string& title, const std::string& unit,
+                      const std::vector<Bar>& bars, int width) {
+  const double label_w = 250, right = 70, row_h = 18, top = 24;
+  const int height = int(top + row_h * double(bars.size()) + 6);
+  double max = 0;
+  for (const auto& b : bars)
+    if (b.known) max = std::max(max, b.value);
+  if (max <= 0) max = 1;
+  const double plot_w = width - label_w - right;
+  std::ostringstream svg;
+  svg << "<svg class=\"chart\" role=\"img\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\"><title>" << escape(title)
+      << "</title><text x=\"4\" y=\"16\" class=\"ct\">" << escape(title) << "</text>";
+  double y = top;
+  for (const auto& b : bars) {
+    // Long case ids keep their end, where the method, path and pattern are.
+    std::string label = b.label;
+    if (label.size() > 38) label = "\u2026" + label.substr(label.size() - 37);
+    svg << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 12
+        << "\" class=\"ax\" text-anchor=\"end\">" << escape(label) << "</text>";
+    const double w = b.known ? std::max(1.0, b.value / max * plot_w) : 0;
+    if (b.known)
+      svg << "<rect x=\"" << label_w << "\" y=\"" << y + 3 << "\" width=\"" << number(w)
+          << "\" height=\"" << row_h - 6 << "\" class=\"bar " << escape(b.css_class) << "\"/>";
+    svg << "<text x=\"" << label_w + w + 4 << "\" y=\"" << y + 12 << "\" class=\"ax\">"
+        << (b.known ? number(b.value) + " " + escape(unit) : std::string("\u2014")) << "</text>";
+    y += row_h;
+  }
+  svg << "</svg>";
+  return svg.str();
+}
+
 }  // namespace perf::html

@@ -99,7 +99,9 @@ BOOST_AUTO_TEST_CASE(the_json_report_holds_every_case_and_metric_with_its_interv
     BOOST_TEST(p50.at("ci_low").to_number<double>() <= p50.at("change").to_number<double>());
     BOOST_TEST(p50.at("change").to_number<double>() <= p50.at("ci_high").to_number<double>());
   }
-  BOOST_TEST(doc.at("min_effect_percent").to_number<double>() == 3.0);
+  BOOST_TEST(doc.at("min_effect").at("p50").to_number<double>() == 3.0);
+  BOOST_TEST(doc.at("min_effect").at("p95").to_number<double>() == 10.0);
+  BOOST_TEST(doc.at("min_effect").at("error_rate").to_number<double>() == 0.1);
 }
 
 BOOST_AUTO_TEST_CASE(the_html_report_is_one_offline_page_with_both_runs_drawn) {
@@ -149,8 +151,10 @@ BOOST_AUTO_TEST_CASE(history_imports_results_once_and_lists_runs_of_a_case) {
   BOOST_TEST(unknown.err.find("no-such-case") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(run_with_a_baseline_puts_the_comparison_in_every_report) {
-  // The baseline's case r01 was recorded at 20 ms; this run of the same case answers after 23.
+BOOST_AUTO_TEST_CASE(
+    run_with_a_baseline_puts_the_comparison_in_every_report_and_max_change_fails_it) {
+  // The baseline's case r01 was recorded at 20 ms; this run of the same case answers after 23:
+  // +15 % on p50, beyond --max-change p50:5%, so the run fails as on a threshold.
   perf::test::Server server(
       {PERF_AGENT_BINARY_DIR "/tests/servers/perf-delay-server", "--delay-ms", "23"});
   const fs::path dir = perf::test::temp_dir();
@@ -177,6 +181,8 @@ BOOST_AUTO_TEST_CASE(run_with_a_baseline_puts_the_comparison_in_every_report) {
                       "-q",
                       "--baseline",
                       fixture("aa-20ms-1.json"),
+                      "--max-change",
+                      "p50:5%",
                       "--report",
                       "console",
                       "--report",
@@ -184,8 +190,11 @@ BOOST_AUTO_TEST_CASE(run_with_a_baseline_puts_the_comparison_in_every_report) {
                       "--report",
                       "html:" + (dir / "run.html").string()},
                      {}, std::chrono::seconds(60));
-  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST_REQUIRE(r.exit_code == 1, r.err);
   BOOST_TEST(r.out.find("compared with " + fixture("aa-20ms-1.json")) != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("regression against the baseline: load_test:GET:/r01:custom p50: +1") !=
+                 std::string::npos,
+             r.out);
   BOOST_TEST(r.out.find("regression  load_test:GET:/r01:custom p50 +1") != std::string::npos);
   const auto doc = json::parse(read(dir / "run.json"));
   const auto& comparison = doc.at("comparison").as_object();
@@ -202,6 +211,15 @@ BOOST_AUTO_TEST_CASE(run_with_a_baseline_puts_the_comparison_in_every_report) {
       run({"/usr/bin/python3", perf::test::source_dir() + "/tests/tools/validate_json.py",
            perf::test::source_dir() + "/docs/result-schema.json", (dir / "run.json").string()});
   BOOST_TEST(valid.exit_code == 0, valid.out);
+}
+
+BOOST_AUTO_TEST_CASE(max_change_without_a_baseline_exits_2_before_any_load) {
+  const auto r = run({perf::test::perf_agent(), "run", "--target", "http://127.0.0.1:9",
+                      "--max-change", "p95:10%"});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(
+      r.err.find("--max-change and --min-effect compare with a baseline") != std::string::npos,
+      r.err);
 }
 
 BOOST_AUTO_TEST_CASE(run_with_an_unreadable_baseline_exits_2_before_any_load) {

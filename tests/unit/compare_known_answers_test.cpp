@@ -1,11 +1,13 @@
 // Known answers (issue 18): the statistics run offline on results recorded once from the real
 // loopback delay server (tests/fixtures/compare/record.sh): twenty 8-second cases per file, the
-// three runs of a case recorded back to back.
+// runs of a case recorded back to back.
 //   A/A, 20 ms vs 20 ms, twenty repetitions (docs/analysis.md says why two designs):
-//   - the recorded pairs: the server's latency (p50) shows no change in at least 19; the other
-//     metrics also carry the machine's load, which differed between runs of a pair;
+//   - the recorded pairs, with the default --min-effect floors: no change in any metric in at
+//     least 19 (false-positive rate ≤ 5 %), on the calibration pair the floors were chosen on
+//     and on the first pair; with 3 % for every metric the tails (p95, p99) flag some pairs,
+//     which is why the floors are wider there (reported, not asserted);
 //   - splits of each recorded pair into two halves that each hold alternate seconds of both runs:
-//     no change in any metric in at least 19 (the method's false-positive rate, ≤ 5 %).
+//     no change in any metric in at least 19, even at 3 % (the method's own false-positive rate).
 //   20 ms vs 23 ms: the server adds exactly 3 ms; p50 must say regression in at least 19 of 20,
 //   with the interval covering the true change (3 ms over the base) in at least 18 of 20.
 //   Histories of 12 runs built from those cases: a step at run 7 is found at run 7, and a flat
@@ -97,16 +99,33 @@ api::CaseResult interleaved(const api::CaseResult& a, const api::CaseResult& b, 
 
 BOOST_AUTO_TEST_SUITE(compare_known_answers)
 
-BOOST_AUTO_TEST_CASE(twenty_recorded_a_a_pairs_at_20ms_show_no_change_of_p50_in_at_least_19) {
-  const auto c = compare_runs(fixture("aa-20ms-1.json"), fixture("aa-20ms-2.json"));
+// One recorded A/A pair of files: at the default floors no change in any metric in at least 19
+// of 20; what 3 % everywhere would have said is printed (docs/analysis.md has the numbers).
+void check_recorded_a_a(const std::string& first, const std::string& second) {
+  const auto c = compare_runs(fixture(first), fixture(second));
   BOOST_TEST_REQUIRE(c.cases.size() == 20u);
-  BOOST_TEST_MESSAGE("recorded A/A pairs with a change: p50 "
-                     << changed_cases(c, {Metric::p50}) << " of 20, any metric "
-                     << changed_cases(c, all_metrics) << " of 20");
+  ComparisonOptions flat;
+  apply_min_effect(flat.min_effect, "3");
+  const auto at_3 = compare_runs(fixture(first), fixture(second), flat);
+  BOOST_TEST_MESSAGE(first << " vs " << second << ": pairs with a change at the default floors: "
+                           << changed_cases(c, all_metrics) << " of 20 (p50 "
+                           << changed_cases(c, {Metric::p50})
+                           << "); at 3 % everywhere: " << changed_cases(at_3, all_metrics)
+                           << " (p95 " << changed_cases(at_3, {Metric::p95}) << ", p99 "
+                           << changed_cases(at_3, {Metric::p99}) << ")");
+  BOOST_TEST(changed_cases(c, all_metrics) <= 1u);
   BOOST_TEST(changed_cases(c, {Metric::p50}) <= 1u);
   for (const auto& cc : c.cases)
     for (const auto& m : cc.metrics)
       BOOST_TEST(verdict_name(m.verdict) != "cannot decide", cc.id << " " << metric_name(m.metric));
+}
+
+BOOST_AUTO_TEST_CASE(twenty_calibration_a_a_pairs_show_no_change_in_at_least_19) {
+  check_recorded_a_a("calibration-20ms-1.json", "calibration-20ms-2.json");
+}
+
+BOOST_AUTO_TEST_CASE(twenty_recorded_a_a_pairs_at_20ms_show_no_change_in_at_least_19) {
+  check_recorded_a_a("aa-20ms-1.json", "aa-20ms-2.json");
 }
 
 BOOST_AUTO_TEST_CASE(twenty_a_a_splits_of_recorded_pairs_show_no_change_in_at_least_19) {
@@ -117,10 +136,13 @@ BOOST_AUTO_TEST_CASE(twenty_a_a_splits_of_recorded_pairs_show_no_change_in_at_le
     left.cases.push_back(interleaved(a.cases[i], b.cases[i], 0));
     right.cases.push_back(interleaved(a.cases[i], b.cases[i], 1));
   }
-  const auto c = compare_runs(left, right);
+  ComparisonOptions flat;  // the method's own rate: 3 % for every metric, no wider tail floors
+  apply_min_effect(flat.min_effect, "3");
+  const auto c = compare_runs(left, right, flat);
   BOOST_TEST_REQUIRE(c.cases.size() == 20u);
   const auto changed = changed_cases(c, all_metrics);
-  BOOST_TEST_MESSAGE("A/A splits with a change in any metric: " << changed << " of 20");
+  BOOST_TEST_MESSAGE("A/A splits with a change in any metric (3 % everywhere): " << changed
+                                                                                 << " of 20");
   BOOST_TEST(changed <= 1u);
 }
 

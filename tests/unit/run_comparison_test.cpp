@@ -83,10 +83,28 @@ BOOST_AUTO_TEST_CASE(a_certain_change_below_min_effect_is_no_change) {
   BOOST_TEST(*metric(c, Metric::p50).low > 0);
   BOOST_TEST(verdict(c, Metric::p50) == "no change");
   ComparisonOptions strict;
-  strict.min_effect_percent = 1;
+  apply_min_effect(strict.min_effect, "p50:1%");
   BOOST_TEST(verdict(compare_runs(run_of({case_of("a", 30, 20, 200, 0, 1)}),
                                   run_of({case_of("a", 30, 20.4, 200, 0, 2)}), strict),
                      Metric::p50) == "regression");
+}
+
+BOOST_AUTO_TEST_CASE(min_effect_sets_all_metrics_or_one_and_names_a_bad_value) {
+  MinEffects e;
+  BOOST_TEST(e[Metric::p50] == 3.0);
+  BOOST_TEST(e[Metric::p95] == 10.0);
+  apply_min_effect(e, "5");  // every metric but the error rate, whose unit differs
+  BOOST_TEST(e[Metric::p99] == 5.0);
+  BOOST_TEST(e[Metric::throughput] == 5.0);
+  BOOST_TEST(e[Metric::error_rate] == 0.1);
+  apply_min_effect(e, "error_rate:0.5");
+  BOOST_TEST(e[Metric::error_rate] == 0.5);
+  BOOST_TEST(min_effects_text(e) ==
+             "p50 5 %, p95 5 %, p99 5 %, avg 5 %, throughput 5 %, error rate 0.5 pp");
+  BOOST_CHECK_EXCEPTION(apply_min_effect(e, "p42:3%"), perf::UserError, [](const auto& x) {
+    return std::string(x.what()).find("--min-effect 'p42:3%': unknown metric") == 0;
+  });
+  BOOST_CHECK_THROW(apply_min_effect(e, "p95:lots"), perf::UserError);
 }
 
 BOOST_AUTO_TEST_CASE(fewer_than_five_seconds_cannot_decide_and_say_why) {

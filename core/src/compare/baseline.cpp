@@ -5,14 +5,16 @@
 namespace perf::compare {
 
 Baseline read_baseline(const std::filesystem::path& file) {
-  return {file.string(), read_result_file(file)};
+  Baseline baseline;
+  baseline.file = file.string();
+  baseline.run = read_result_file(file);
+  return baseline;
 }
 
-boost::json::object compare_with_baseline(const Baseline& baseline, const api::RunSummary& run,
-                                          const ComparisonOptions& options) {
-  auto comparison = compare_runs(baseline.run, run, options);
+BaselineOutcome compare_with_baseline(const Baseline& baseline, const api::RunSummary& run) {
+  auto comparison = compare_runs(baseline.run, run, baseline.options);
   comparison.base.file = baseline.file;
-  return to_json(comparison);
+  return {to_json(comparison), exceeded_limits(comparison, baseline.limits)};
 }
 
 }  // namespace perf::compare

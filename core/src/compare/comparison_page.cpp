@@ -126,9 +126,8 @@ std::string comparison_page(const Comparison& comparison, const api::RunSummary&
     << " improvements. Base and new are the runs' values; the change and its 95 % interval are "
        "of the median second (the error rate: of the whole run), from a block bootstrap over the "
        "runs' per-second series. A change counts when its interval excludes 0 and it is at "
-       "least "
-    << comparison.options.min_effect_percent
-    << " % (error rate: " << comparison.options.min_effect_points << " percentage points).</p>";
+       "least: "
+    << esc(min_effects_text(comparison.options.min_effect)) << ".</p>";
   for (const auto& id : comparison.only_in_base)
     h << "<p>Only in base (not compared): " << esc(id) << "</p>";
   for (const auto& id : comparison.only_in_new)

@@ -66,9 +66,8 @@ std::string comparison_table(const Comparison& comparison) {
       << " improvements, " << counts[int(Verdict::no_change)] << " no change, "
       << counts[int(Verdict::cannot_decide)] << " cannot decide (a change counts when its "
       << fixed(comparison.options.confidence * 100, 0)
-      << " % interval excludes 0 and it is at least "
-      << fixed(comparison.options.min_effect_percent, 1) << " %, error rate "
-      << fixed(comparison.options.min_effect_points, 1) << " pp)\n";
+      << " % interval excludes 0 and it is at least: "
+      << min_effects_text(comparison.options.min_effect) << ")\n";
   return out.str();
 }
 

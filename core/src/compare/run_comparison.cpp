@@ -169,7 +169,7 @@ MetricComparison compare_metric(const api::Metrics& base, const api::Metrics& no
   c.low = interval.low;
   c.high = interval.high;
   const bool certain = interval.low > 0 || interval.high < 0;
-  const double floor = c.in_points ? options.min_effect_points : options.min_effect_percent;
+  const double floor = options.min_effect[metric];
   if (!certain || std::abs(interval.estimate) < floor) {
     c.verdict = Verdict::no_change;
   } else {
@@ -223,6 +223,31 @@ ChangeLimit parse_change_limit(std::string_view text) {
   return {*metric, value};
 }
 
+void apply_min_effect(MinEffects& effects, std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    const double value = parse_percent(text, "--min-effect", text);
+    for (auto m : all_metrics)
+      if (m != Metric::error_rate) effects[m] = value;
+    return;
+  }
+  const auto metric = metric_from_name(text.substr(0, colon));
+  if (!metric)
+    throw UserError("--min-effect '" + std::string(text) +
+                    "': unknown metric (p50, p95, p99, avg, throughput, error_rate)");
+  effects[*metric] = parse_percent(text.substr(colon + 1), "--min-effect", text);
+}
+
+std::string min_effects_text(const MinEffects& effects) {
+  std::string out;
+  for (auto m : all_metrics) {
+    if (!out.empty()) out += ", ";
+    out += m == Metric::error_rate ? "error rate " : std::string(metric_name(m)) + " ";
+    out += report::format_number(effects[m]) + (m == Metric::error_rate ? " pp" : " %");
+  }
+  return out;
+}
+
 std::vector<std::string> exceeded_limits(const Comparison& comparison,
                                          const std::vector<ChangeLimit>& limits) {
   std::vector<std::string> out;
@@ -251,8 +276,9 @@ json::object to_json(const Comparison& comparison) {
       "median second (error rate: all errors over all requests), circular block bootstrap, "
       "Student's t over the independent blocks";
   o["confidence"] = comparison.options.confidence;
-  o["min_effect_percent"] = comparison.options.min_effect_percent;
-  o["min_effect_points"] = comparison.options.min_effect_points;
+  json::object min_effect;  // per metric: percent, the error rate in percentage points
+  for (auto m : all_metrics) min_effect[metric_name(m)] = comparison.options.min_effect[m];
+  o["min_effect"] = std::move(min_effect);
   json::array cases;
   for (const auto& c : comparison.cases) {
     json::array metrics;

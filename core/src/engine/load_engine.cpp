@@ -541,7 +541,8 @@ class Worker {
 
 // Closes the interval once every worker has handed in its counters: one point of the series,
 // totals updated, a snapshot for the bus. Runs on the control context with run.mutex held.
-api::Snapshot close_interval(PhaseRun& run) {
+// `closed` receives the interval's own metrics (the part just added to the totals).
+api::Snapshot close_interval(PhaseRun& run, api::Metrics& closed) {
   const auto now = Clock::now();
   const double t = run.elapsed_s(now);
   const double dt = t - run.last_harvest_s;
@@ -580,6 +581,7 @@ api::Snapshot close_interval(PhaseRun& run) {
   snapshot.point = point;
   snapshot.total_requests = run.totals.total_requests;
   snapshot.total_errors = run.totals.failed_requests;
+  closed = std::move(part);
   part = api::Metrics{};
   run.interval_users = 0;
   run.last_harvest_s = t;
@@ -589,7 +591,9 @@ api::Snapshot close_interval(PhaseRun& run) {
 // Moves each worker's counters into the phase, on the worker's own thread (so the request path
 // never takes a lock), waits until all are in, then closes the interval and publishes it here,
 // on the control context: observers never run on a load thread.
-asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
+// `last`: the partial interval after the phase ended is published only when it holds requests
+// (answers still in flight at the end): an empty one would show a second that had no load.
+asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run, bool last = false) {
   WaitGroup group(co_await asio::this_coro::executor);
   group.add(int(run->workers.size()));
   for (auto& worker : run->workers) {
@@ -605,11 +609,13 @@ asio::awaitable<void> harvest(std::shared_ptr<PhaseRun> run) {
   }
   co_await group.wait();
   api::Snapshot snapshot;
+  api::Metrics interval;
   {
     std::lock_guard lock(run->mutex);
-    snapshot = close_interval(*run);
+    snapshot = close_interval(*run, interval);
   }
-  if (run->hooks.on_interval) run->hooks.on_interval(snapshot);
+  if (run->hooks.on_interval && !(last && snapshot.point.requests == 0))
+    run->hooks.on_interval(snapshot, interval);
 }
 
 asio::awaitable<void> tick(std::shared_ptr<PhaseRun> run, std::shared_ptr<asio::steady_timer> timer,
@@ -716,7 +722,7 @@ asio::awaitable<api::PhaseResult> LoadEngine::run(api::Phase phase, PhaseHooks h
   finished->store(true);
   ticker_timer->cancel();
   co_await ticker.wait();
-  co_await harvest(run);  // the last, partial interval
+  co_await harvest(run, true);  // the last, partial interval
 
   api::PhaseResult result;
   result.name = run->phase.name;

@@ -65,7 +65,9 @@ asio::awaitable<api::PhaseResult> CaseSession::load(api::Phase phase) {
       for (auto& step : flow.steps) run_.decoration.apply(step.request);
   }
   engine::PhaseHooks hooks;
-  hooks.on_interval = [bus = &run_.bus](const api::Snapshot& s) { bus->interval(s); };
+  hooks.on_interval = [bus = &run_.bus](const api::Snapshot& s, const api::Metrics& interval) {
+    bus->interval(s, &interval);
+  };
   hooks.case_id = case_id_;
   hooks.stop = &run_.stop;
   if (run_.monitor && run_.monitor->watches_target())

@@ -34,8 +34,11 @@ void MetricsBus::run_started(const api::RunInfo& info) {
 void MetricsBus::case_started(const api::TestCase& c, std::size_t index, std::size_t total) {
   publish([&](RunObserver& o) { o.case_started(c, index, total); });
 }
-void MetricsBus::interval(const api::Snapshot& snapshot) {
-  publish([&](RunObserver& o) { o.interval(snapshot); });
+void MetricsBus::interval(const api::Snapshot& snapshot, const api::Metrics* interval) {
+  publish([&](RunObserver& o) {
+    o.interval(snapshot);
+    if (interval) o.interval_metrics(snapshot, *interval);
+  });
 }
 void MetricsBus::progress(std::string_view line) {
   publish([&](RunObserver& o) { o.progress(line); });

@@ -315,10 +315,15 @@ std::variant<api::RunSummary, Unreachable> Runner::run() {
   summary.interrupted = stop_.requested() && !aborted_by;
   summary.failed_thresholds = verdict::evaluate_run_thresholds(options_.thresholds, summary.cases);
   if (aborted_by) summary.failed_thresholds.insert(summary.failed_thresholds.begin(), *aborted_by);
+  // Before the reporters write: every report carries the comparison, and a regression beyond
+  // --max-change fails the run as a threshold would.
+  if (options_.baseline) {
+    auto outcome = compare::compare_with_baseline(*options_.baseline, summary);
+    summary.comparison = std::move(outcome.comparison);
+    for (auto& line : outcome.exceeded)
+      summary.failed_thresholds.push_back("regression against the baseline: " + line);
+  }
   summary = finish(std::move(summary));
-  // Before the reporters write: every report carries the comparison.
-  if (options_.baseline)
-    summary.comparison = compare::compare_with_baseline(*options_.baseline, summary);
   summary.recommendations = report::recommend(summary.cases, summary.comparison);
   on_control([&] { bus_.run_finished(summary); });
   if (abort_id) bus_.unsubscribe(abort_id);

@@ -14,14 +14,19 @@ namespace perf::compare {
 struct Baseline {
   std::string file;  // as given on the command line
   api::RunSummary run;
+  ComparisonOptions options;        // run --min-effect
+  std::vector<ChangeLimit> limits;  // run --max-change: a regression beyond one fails the run
 };
 
 // Read before the run starts, so that a bad file stops it at once (perf::UserError, exit 2).
 Baseline read_baseline(const std::filesystem::path& file);
 
-// The comparison of `run` with the baseline as the JSON object of `perf-agent compare
-// --report json` (the new side's file is "" : this run).
-boost::json::object compare_with_baseline(const Baseline& baseline, const api::RunSummary& run,
-                                          const ComparisonOptions& options = {});
+struct BaselineOutcome {
+  boost::json::object comparison;     // as `perf-agent compare --report json` writes it
+  std::vector<std::string> exceeded;  // one line per regression beyond its --max-change
+};
+
+// The comparison of `run` with the baseline (the new side's file is "": this run).
+BaselineOutcome compare_with_baseline(const Baseline& baseline, const api::RunSummary& run);
 
 }  // namespace perf::compare

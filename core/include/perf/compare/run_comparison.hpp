@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,9 +31,18 @@ std::optional<double> metric_value(const api::Metrics& metrics, Metric metric);
 enum class Verdict { regression, improvement, no_change, cannot_decide };
 std::string_view verdict_name(Verdict v);  // "regression", "no change", ...
 
+// The smallest change of each metric counted as a regression or improvement (percent; the error
+// rate in percentage points), in all_metrics order. The tails get wider floors than the median:
+// between back-to-back runs of one unchanged server a run's p95 and p99 wander more than the
+// interval within a run shows. Chosen on a recorded A/A calibration pair (docs/analysis.md).
+struct MinEffects {
+  double of[std::size(all_metrics)] = {3, 10, 15, 3, 3, 0.1};
+  double operator[](Metric m) const { return of[std::size_t(m)]; }
+  double& operator[](Metric m) { return of[std::size_t(m)]; }
+};
+
 struct ComparisonOptions {
-  double min_effect_percent = 3;   // smaller relative changes are "no change" even when certain
-  double min_effect_points = 0.1;  // the same for the error rate, in percentage points
+  MinEffects min_effect;  // smaller changes are "no change" even when certain
   double confidence = 0.95;
   std::size_t draws = 2000;     // bootstrap resamples per run and metric
   std::size_t min_seconds = 5;  // fewer seconds with data in either run: cannot decide
@@ -72,6 +82,12 @@ struct Comparison {
 
 Comparison compare_runs(const api::RunSummary& base, const api::RunSummary& now,
                         const ComparisonOptions& options = {});
+
+// --min-effect PCT (every metric but the error rate) or METRIC:PCT (one metric; error_rate in
+// percentage points), applied to `effects`. Throws perf::UserError naming the flag and value.
+void apply_min_effect(MinEffects& effects, std::string_view text);
+// "p50 3 %, p95 10 %, p99 15 %, avg 3 %, throughput 3 %, error rate 0.1 pp": for the reports.
+std::string min_effects_text(const MinEffects& effects);
 
 // --max-change METRIC:PERCENT (percentage points for error_rate).
 struct ChangeLimit {

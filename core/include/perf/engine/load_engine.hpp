@@ -37,8 +37,9 @@ struct EngineOptions {
 };
 
 struct PhaseHooks {
-  // Called once per interval on the control context (the one run() is awaited on).
-  std::function<void(const api::Snapshot&)> on_interval;
+  // Called once per interval on the control context (the one run() is awaited on), with the
+  // interval's own counts, status codes and latencies (live streams and Prometheus need them).
+  std::function<void(const api::Snapshot&, const api::Metrics& interval)> on_interval;
   std::string case_id;
   run::StopSignal* stop = nullptr;        // Ctrl-C / SIGTERM / abortOnFail: wakes every worker
   std::function<double()> target_rss_mb;  // -1 when not monitored

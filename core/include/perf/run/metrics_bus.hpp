@@ -19,6 +19,9 @@ class RunObserver {
   virtual void case_started(const api::TestCase&, std::size_t index, std::size_t total) {}
   // Once per interval (1 s) of a running phase, with the case's id.
   virtual void interval(const api::Snapshot&) {}
+  // Right after interval(), when the engine has them: the interval's own status codes, error
+  // kinds and latency histogram (Prometheus counters and histograms are built from these).
+  virtual void interval_metrics(const api::Snapshot&, const api::Metrics& /*interval*/) {}
   // A line for people ("step 3/8: 200 users", "stopping: ...").
   virtual void progress(std::string_view) {}
   virtual void case_done(const api::CaseResult&) {}
@@ -33,7 +36,7 @@ class MetricsBus {
 
   void run_started(const api::RunInfo& info);
   void case_started(const api::TestCase& c, std::size_t index, std::size_t total);
-  void interval(const api::Snapshot& snapshot);
+  void interval(const api::Snapshot& snapshot, const api::Metrics* interval = nullptr);
   void progress(std::string_view line);
   void case_done(const api::CaseResult& result);
   void run_finished(const api::RunSummary& summary);

@@ -51,6 +51,9 @@ class LatencyHistogram {
   // The smallest recorded value (to histogram precision) at or below which `percentile` % of
   // all values lie; 0 when empty. Percentile in [0, 100].
   std::uint64_t value_at_percentile(double percentile) const;
+  // Values at or below `value_us`, to the histogram's precision: the bucket holding `value_us`
+  // counts whole (Prometheus histogram buckets are built from this).
+  std::uint64_t count_at_or_below(std::uint64_t value_us) const;
   // Bytes held: the counts array, for the whole range, once anything was recorded. (Resident are
   // only the pages around recorded values: the array comes zeroed from calloc, perf-agent keeps
   // allocations this large out of the reused heap (mallopt in main), and merge, reset and copies
