@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "perf/plan/planned_time.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
@@ -33,6 +34,10 @@ int plan_command(const CommandLine& cl) {
                 << " (" << plan.skipped.size() << " skipped)\n";
   }
   if (!plan.note.empty() && !cl.quiet) std::cerr << "perf-agent: " << plan.note << "\n";
+  if (!cl.quiet)
+    std::cerr << "perf-agent: "
+              << plan::planned_time_text(plan::planned_time(plan.test_cases, settings.time_scale))
+              << "\n";
   return 0;
 }
 

@@ -1,5 +1,8 @@
 #include "progress_display.hpp"
 
+#include "perf/plan/planned_time.hpp"
+
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -10,11 +13,30 @@ void ProgressDisplay::end_bar() {
   bar_shown_ = false;
 }
 
+void ProgressDisplay::set_plan(const std::vector<api::TestCase>& cases, double time_scale) {
+  std::lock_guard lock(mutex_);
+  planned_s_.clear();
+  planned_left_s_ = 0;
+  for (const auto& c : cases)
+    if (const auto s = plan::planned_seconds(c, time_scale)) {
+      planned_s_[c.id] = *s;
+      planned_left_s_ += *s;
+    }
+}
+
 void ProgressDisplay::case_started(const api::TestCase& c, std::size_t index, std::size_t total) {
   if (!enabled_) return;
   std::lock_guard lock(mutex_);
   end_bar();
-  std::cerr << "[" << index << "/" << total << "] " << c.id << "\n";
+  std::cerr << "[" << index << "/" << total << "] " << c.id;
+  // The time left: this case's and the later ones' planned seconds (an upper bound where a case
+  // may stop early).
+  if (const auto it = planned_s_.find(c.id); it != planned_s_.end()) {
+    std::cerr << "  (" << plan::duration_text(it->second) << "; about "
+              << plan::duration_text(planned_left_s_) << " left in all)";
+    planned_left_s_ = std::max(0.0, planned_left_s_ - it->second);
+  }
+  std::cerr << "\n";
 }
 
 void ProgressDisplay::interval(const api::Snapshot& s) {

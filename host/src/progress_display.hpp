@@ -5,14 +5,19 @@
 
 #include "perf/run/metrics_bus.hpp"
 
+#include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace perf::host {
 
 class ProgressDisplay final : public run::RunObserver {
  public:
   ProgressDisplay(bool enabled, bool terminal) : enabled_(enabled), terminal_(terminal) {}
+  // The plan's cases with their planned run seconds: each case's line then says how long the
+  // rest of the run should take.
+  void set_plan(const std::vector<api::TestCase>& cases, double time_scale);
 
   void case_started(const api::TestCase& c, std::size_t index, std::size_t total) override;
   void interval(const api::Snapshot& s) override;
@@ -25,6 +30,8 @@ class ProgressDisplay final : public run::RunObserver {
   bool enabled_;
   bool terminal_;
   bool bar_shown_ = false;
+  std::map<std::string, double> planned_s_;  // by case id; timed cases only
+  double planned_left_s_ = 0;                // of the cases not started yet
 };
 
 }  // namespace perf::host

@@ -2,6 +2,7 @@
 // become stop requests; the exit code is the Runner's.
 #include "commands.hpp"
 #include "perf/http/url.hpp"
+#include "perf/plan/planned_time.hpp"
 #include "perf/run/runner.hpp"
 #include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
@@ -170,13 +171,18 @@ int run_command(const CommandLine& cl) {
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;
   options.spec = cl.spec;
+  // Said before any load: a newcomer's run of a whole spec can take hours.
+  const auto planned = plan::planned_time(plan.test_cases, settings.time_scale);
+  auto progress = std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2));
+  progress->set_plan(plan.test_cases, settings.time_scale);
+  if (!cl.quiet) std::cerr << "perf-agent: " << plan::planned_time_text(planned) << "\n";
   options.settings = std::move(settings);
   run::Runner runner(std::move(plan), std::move(types), std::move(options));
 
   // Reporters before the progress display: once a second shows on the terminal, every live
   // reporter has it too.
   for (const auto& r : reporters) runner.bus().subscribe(r);
-  runner.bus().subscribe(std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2)));
+  runner.bus().subscribe(progress);
 
   boost::asio::signal_set signals(runner.control(), SIGINT, SIGTERM);
   std::function<void(const boost::system::error_code&, int)> on_signal =

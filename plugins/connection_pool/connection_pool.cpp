@@ -76,9 +76,15 @@ struct ConnectionLimit {
 class ConnectionPoolTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Connection limits of " + op.method + " " + op.path;
-    });
+    const auto& s = context.settings;
+    return sdk::with_planned_seconds(
+        sdk::plan_per_operation(model, context, options,
+                                [](const api::Operation& op) {
+                                  return "Connection limits of " + op.method + " " + op.path;
+                                }),
+        [&](const api::TestCase& c) {
+          return double(options.list(c, "steps", s).size()) * options.number(c, "step_duration", s);
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

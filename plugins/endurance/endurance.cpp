@@ -5,6 +5,7 @@
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -48,6 +49,7 @@ class EnduranceTest final : public api::TestType {
     for (auto& c : skeletons) {
       c.performance_config = cases::load_config(pattern, s);
       c.parameters = options.resolve(s);
+      c.parameters[sdk::planned_seconds_key] = pattern.duration_s;
       cases::add_standard_checks(c, s, 0);
       out.cases.push_back(std::move(c));
     }

@@ -3,6 +3,7 @@
 // rate and throughput.
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -40,6 +41,7 @@ class LoadTest final : public api::TestType {
         auto c = cases::make_flow_case("load_test", flow, p.name,
                                        "Load test (" + p.name + ") for flow " + flow.name);
         c.performance_config = cases::load_config(p, s);
+        c.parameters[sdk::planned_seconds_key] = p.duration_s;
         cases::add_standard_checks(c, s, expected_throughput(p, s));
         out.cases.push_back(std::move(c));
       }
@@ -49,6 +51,7 @@ class LoadTest final : public api::TestType {
                                   "Load test (" + p.name + ") for " + op.method + " " + op.path,
                                   context);
         c.performance_config = cases::load_config(p, s);
+        c.parameters[sdk::planned_seconds_key] = p.duration_s;
         cases::add_standard_checks(c, s, expected_throughput(p, s));
         out.cases.push_back(std::move(c));
       }

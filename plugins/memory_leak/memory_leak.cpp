@@ -37,9 +37,13 @@ const sdk::Options options{
 class MemoryLeakTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Memory growth under load of " + op.method + " " + op.path;
-    });
+    const auto& s = context.settings;
+    return sdk::with_planned_seconds(
+        sdk::plan_per_operation(model, context, options,
+                                [](const api::Operation& op) {
+                                  return "Memory growth under load of " + op.method + " " + op.path;
+                                }),
+        [&](const api::TestCase& c) { return options.number(c, "duration", s); });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -61,9 +61,17 @@ sdk::Step open_step(const api::TestCase& c, const api::Settings& s, double rate,
 class RateLimitTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Rate limiting of " + op.method + " " + op.path;
-    });
+    const auto& s = context.settings;
+    // The burst is a count of requests; the rate steps are timed, each with its settling pause.
+    return sdk::with_planned_seconds(
+        sdk::plan_per_operation(model, context, options,
+                                [](const api::Operation& op) {
+                                  return "Rate limiting of " + op.method + " " + op.path;
+                                }),
+        [&](const api::TestCase& c) {
+          return double(options.list(c, "rate_steps", s).size()) *
+                 (options.number(c, "step_duration", s) + options.number(c, "settle_s", s));
+        });
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

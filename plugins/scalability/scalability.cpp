@@ -42,12 +42,20 @@ api::Finding coefficient(std::string id, double value, std::string text) {
 class ScalabilityTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    const auto& s = context.settings;
+    auto seconds = [&](const api::TestCase& c) {
+      return double(options.list(c, "steps", s).size()) * options.number(c, "step_duration", s);
+    };
     if (!model.flows.empty())
-      return sdk::plan_per_flow(model, context, options,
-                                [](const api::Flow& f) { return "Scalability of flow " + f.name; });
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Scalability of " + op.method + " " + op.path;
-    });
+      return sdk::with_planned_seconds(
+          sdk::plan_per_flow(model, context, options,
+                             [](const api::Flow& f) { return "Scalability of flow " + f.name; }),
+          seconds);
+    return sdk::with_planned_seconds(
+        sdk::plan_per_operation(
+            model, context, options,
+            [](const api::Operation& op) { return "Scalability of " + op.method + " " + op.path; }),
+        seconds);
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -49,12 +49,21 @@ const sdk::Options options{
 class SpikeTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    const auto& s = context.settings;
+    auto seconds = [&](const api::TestCase& c) {
+      return options.number(c, "baseline_duration", s) + options.number(c, "ramp_up", s) +
+             options.number(c, "spike_duration", s) + options.number(c, "recovery_duration", s);
+    };
     if (!model.flows.empty())
-      return sdk::plan_per_flow(model, context, options,
-                                [](const api::Flow& f) { return "Spike test for flow " + f.name; });
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Spike test for " + op.method + " " + op.path;
-    });
+      return sdk::with_planned_seconds(
+          sdk::plan_per_flow(model, context, options,
+                             [](const api::Flow& f) { return "Spike test for flow " + f.name; }),
+          seconds);
+    return sdk::with_planned_seconds(
+        sdk::plan_per_operation(
+            model, context, options,
+            [](const api::Operation& op) { return "Spike test for " + op.method + " " + op.path; }),
+        seconds);
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -68,13 +68,24 @@ struct Knee {
 class StressTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
+    const auto& s = context.settings;
+    // Every step, at most: the run stops at the breaking point.
+    auto seconds = [&](const api::TestCase& c) {
+      const auto rates = options.list(c, "rate_steps", s);
+      const auto steps = rates.empty() ? options.list(c, "steps", s).size() : rates.size();
+      return double(steps) * options.number(c, "step_duration", s);
+    };
     if (!model.flows.empty())
-      return sdk::plan_per_flow(model, context, options, [](const api::Flow& f) {
-        return "Stress test for flow " + f.name;
-      });
-    return sdk::plan_per_operation(model, context, options, [](const api::Operation& op) {
-      return "Stress test for " + op.method + " " + op.path;
-    });
+      return sdk::with_planned_seconds(
+          sdk::plan_per_flow(model, context, options,
+                             [](const api::Flow& f) { return "Stress test for flow " + f.name; }),
+          seconds);
+    return sdk::with_planned_seconds(sdk::plan_per_operation(model, context, options,
+                                                             [](const api::Operation& op) {
+                                                               return "Stress test for " +
+                                                                      op.method + " " + op.path;
+                                                             }),
+                                     seconds);
   }
 
   boost::asio::awaitable<api::CaseResult> run(api::TestCase c, api::Session& session) override {

@@ -4,6 +4,7 @@
 #include "perf/api/test_type_plugin.hpp"
 #include "perf/cases/case_builder.hpp"
 #include "perf/sdk/options.hpp"
+#include "perf/sdk/planning.hpp"
 #include "perf/sdk/steps.hpp"
 
 #include <boost/json.hpp>
@@ -62,6 +63,8 @@ class VolumeTest final : public api::TestType {
       } else {
         c.parameters.erase("sizes");  // a GET: its responses are the volume
       }
+      c.parameters[sdk::planned_seconds_key] =
+          double(body ? c.requests.size() : 1) * options.number(c, "step_duration", s);
       out.cases.push_back(std::move(c));
     }
     return out;

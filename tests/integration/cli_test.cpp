@@ -167,6 +167,28 @@ BOOST_AUTO_TEST_CASE(unsafe_methods_are_skipped_by_default_and_listed) {
     BOOST_TEST(c.at("method").as_string() == "GET");
 }
 
+BOOST_AUTO_TEST_CASE(plan_and_run_say_how_long_the_plan_takes_before_any_load) {
+  // The whole demo spec at full length: hours, mostly endurance; said with the way to shorten it.
+  const auto out = perf::test::temp_dir() + "/whole-plan.json";
+  const auto p = run({perf::test::perf_agent(), "plan", "--spec", demo_spec(), "-o", out});
+  BOOST_REQUIRE_EQUAL(p.exit_code, 0);
+  BOOST_TEST(p.err.find("perf-agent: planned ") != std::string::npos, p.err);
+  BOOST_TEST(p.err.find(", of which endurance_test ") != std::string::npos, p.err);
+  BOOST_TEST(p.err.find("shorten with --tests or --time-scale") != std::string::npos, p.err);
+  // A run prints it scaled before the first case, and each case the time left in all.
+  perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
+  const auto r = run({perf::test::perf_agent(), "run", "--spec", demo_spec(), "--target",
+                      demo.url(), "--tests", "load", "--include-path", "/fast", "--pattern",
+                      "light_load", "--time-scale", "0.02"});
+  BOOST_TEST((r.exit_code == 0 || r.exit_code == 1), r.err);
+  // light_load is 60 s; at 0.02 that is 1.2 s, shown rounded.
+  BOOST_TEST(r.err.find("perf-agent: planned 1 s for 1 case") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("[1/1] load_test:GET:/fast:light_load  (1 s; about 1 s left in all)") !=
+                 std::string::npos,
+             r.err);
+  BOOST_TEST(r.err.find("planned") < r.err.find("[1/1]"));
+}
+
 BOOST_AUTO_TEST_CASE(a_run_against_the_demo_api_writes_a_complete_json_report) {
   perf::test::Server demo({perf::test::demo_api(), "--port", "0"});
   const auto report = perf::test::temp_dir() + "/e2e.json";

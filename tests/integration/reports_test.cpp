@@ -1,4 +1,5 @@
 #define BOOST_TEST_MODULE reports
+#include "perf/util/markup.hpp"
 #include "process.hpp"
 
 #include <boost/json.hpp>
@@ -157,6 +158,38 @@ BOOST_AUTO_TEST_CASE(the_html_report_is_self_contained_and_renders_without_conso
   BOOST_TEST(fs::exists(shot));
   BOOST_TEST(fs::file_size(shot) > 10000u);
   BOOST_TEST(c.err.find("CONSOLE") == std::string::npos, c.err);
+}
+
+BOOST_AUTO_TEST_CASE(the_html_report_opens_with_counts_what_failed_and_why) {
+  demo_run();
+  const auto html = slurp(out("report.html"));
+  const auto doc = json::parse(slurp(out("r.json"))).as_object();
+  const auto first = html.find("<h2>What to look at first</h2>");
+  const auto table = html.find("<h2>Cases</h2>");
+  BOOST_TEST_REQUIRE(first != std::string::npos);
+  BOOST_TEST(first < table);
+  // Counts by verdict before everything else, as the JSON has them.
+  std::map<std::string, int> counts;
+  for (const auto& c : doc.at("test_cases").as_array())
+    ++counts[std::string(c.at("verdict").as_string())];
+  BOOST_TEST_REQUIRE(counts["failed"] > 0);
+  const auto counts_line = html.substr(html.find("<p class=\"counts\">"), 400);
+  BOOST_TEST(counts_line.find(std::to_string(counts["failed"]) + " failed") != std::string::npos,
+             counts_line);
+  // Each failed case is listed there with its reason; every case's reason is in the table,
+  // passed ones included.
+  const std::string head = html.substr(first, table - first);
+  for (const auto& c : doc.at("test_cases").as_array()) {
+    const std::string id(c.at("id").as_string()), reason(c.at("reason").as_string());
+    const std::string escaped = perf::util::escape_markup(reason);
+    if (c.at("verdict").as_string() == "failed")
+      BOOST_TEST(head.find(id + "</a>: " + escaped) != std::string::npos, id);
+    if (!reason.empty())
+      BOOST_TEST(html.find("<td class=\"why\">" + escaped + "</td>", table) != std::string::npos,
+                 id);
+  }
+  BOOST_TEST(head.find("p95 latency by case") != std::string::npos);
+  BOOST_TEST(head.find("Throughput by case") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_reporter_plugin_receives_each_second_while_the_run_goes_on) {

@@ -32,4 +32,17 @@ api::PlanOutput plan_per_flow(const api::ApiModel& model, const api::PlanContext
 // Operations read with GET only (lists, searches, caches): the reason names what is measured.
 Applies get_only(std::string what);
 
+// The key of TestCase::parameters that says how long a case's load runs at --time-scale 1, at
+// most (a stress test may stop early at its breaking point). `plan` and `run` add these up to say
+// how long a plan takes; a case bounded by a request count rather than by time leaves it out.
+inline constexpr const char* planned_seconds_key = "planned_seconds";
+
+// Sets every case's planned seconds from `seconds(case)`; returns `out` (for `return` chains).
+// Inline: no symbol of the SDK library, so a plugin using it still loads on any 3.x host.
+inline api::PlanOutput with_planned_seconds(
+    api::PlanOutput out, const std::function<double(const api::TestCase&)>& seconds) {
+  for (auto& c : out.cases) c.parameters[planned_seconds_key] = seconds(c);
+  return out;
+}
+
 }  // namespace perf::sdk
