@@ -32,6 +32,8 @@ class ProgressDisplay final : public run::RunObserver {
   bool bar_shown_ = false;
   std::map<std::string, double> planned_s_;  // by case id; timed cases only
   double planned_left_s_ = 0;                // of the cases not started yet
+  std::string last_phase_;                   // case id and phase of the last interval shown
+  double last_elapsed_s_ = 0;
 };
 
 }  // namespace perf::host
