@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace perf::host {
@@ -94,7 +95,7 @@ int serve_command(const CommandLine& cl) {
   policy.plugin_dirs = cl.plugin_dirs;
 
   const std::filesystem::path db =
-      cl.db_path.empty() ? compare::HistoryStore::default_path() : cl.db_path;
+      cl.db_path.empty() ? compare::HistoryStore::default_path() : std::filesystem::path(cl.db_path);
   service::TaskStore store(db);
   compare::HistoryStore history(db);
   policy.spec_folder = db.string() + ".specs";  // next to the database, as private as it

@@ -26,10 +26,8 @@ constexpr const char* max_duration_reason = "stopping: the task reached --max-du
 bool target_allowed(const std::string& url, const std::vector<std::string>& globs) {
   if (globs.empty()) return true;
   const auto parsed = http::parse_url(url);
-  std::string host = parsed.host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  const std::string host_port = host + ":" + std::to_string(parsed.port);
+  const std::string& host = parsed.host;  // IPv6 without brackets
+  const std::string host_port = host + ":" + parsed.port;
   for (const auto& g : globs)
     if (::fnmatch(g.c_str(), host.c_str(), 0) == 0 ||
         ::fnmatch(g.c_str(), host_port.c_str(), 0) == 0)
@@ -128,7 +126,14 @@ PreparedTask prepare_task(const boost::json::value& document, const std::string&
   const auto& task = prepared.task;
   // The parameters become the command line `run` would get, each value glued to its flag
   // ("--target=...") so that no value is ever read as another option.
-  std::vector<std::string> args{"perf-agent", "run", "--tests=" + joined(task.test_types)};
+  try {
+    plan::resolve_test_ids(task.test_types, registry);
+  } catch (const UserError& e) {
+    throw TaskRefused(400, where + ": /parameters/test_types: " + e.what());
+  }
+  std::string tests;
+  for (const auto& t : task.test_types) tests += (tests.empty() ? "" : ",") + t;
+  std::vector<std::string> args{"perf-agent", "run", "--tests=" + tests};
   std::vector<std::string> unknown, refused;
   for (const auto& option : task.options) {
     std::string why;

@@ -6,6 +6,7 @@
 #include "run_setup.hpp"
 
 #include "perf/service/agent_task.hpp"
+#include "perf/util/user_error.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

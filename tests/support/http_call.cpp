@@ -51,7 +51,11 @@ HttpReply http_call(const std::string& base_url, const std::string& method,
     http::read(stream, buffer, parser);
     const auto& res = parser.get();
     reply.status = res.result_int();
-    for (const auto& field : res) reply.headers[std::string(field.name_string())] = field.value();
+    for (const auto& field : res) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      reply.headers[std::string(name.data(), name.size())] = std::string(value.data(), value.size());
+    }
     reply.body = res.body();
   } catch (const std::exception&) {
     // status 0: no response

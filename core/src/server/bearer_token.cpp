@@ -72,7 +72,8 @@ bool BearerToken::matches(std::string_view presented) const {
 }
 
 std::optional<Response> BearerToken::check(const Request& request) const {
-  const auto header = request[boost::beast::http::field::authorization];
+  const auto field = request[boost::beast::http::field::authorization];
+  const std::string_view header(field.data(), field.size());
   constexpr std::string_view scheme = "Bearer ";
   if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme &&
       matches(header.substr(scheme.size())))

@@ -108,12 +108,12 @@ std::optional<Response> Router::refusal(const Request& request) const {
   const auto path = target_path(request.target());
   for (const auto& [prefix, guard] : guards_)
     if (path.starts_with(prefix) || std::string(path) + "/" == prefix)
-      if (auto refusal = guard(request)) return refusal;
+      if (auto refused = guard(request)) return refused;
   return std::nullopt;
 }
 
 Response Router::route(const Request& request) const {
-  if (auto refusal = refusal(request)) return std::move(*refusal);
+  if (auto refused = refusal(request)) return std::move(*refused);
   const auto path = split_path(target_path(request.target()));
   bool path_known = false;
   for (const auto& r : routes_) {
@@ -141,7 +141,7 @@ const UpgradeHandler* Router::upgrade_for(const Request& request, PathParams& pa
   const auto path = split_path(target_path(request.target()));
   for (const auto& u : upgrades_)
     if (matches(u.segments, path, params)) {
-      refusal = refusal(request);
+      refusal = this->refusal(request);
       return refusal ? nullptr : &u.handler;
     }
   return nullptr;
@@ -159,14 +159,12 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
 
 namespace {
 
-using Token = asio::redirect_error_t<asio::use_awaitable_t<>>;
-
 // A refusal that ends the connection: written, then the rest of what the client sends is read
 // and dropped for a moment (a lingering close, as nginx does) so the client sees the status
 // instead of a reset.
 asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response response) {
   boost::system::error_code ec;
-  const Token token = asio::redirect_error(asio::use_awaitable, ec);
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
   response.keep_alive(false);
   response.prepare_payload();
   stream.expires_after(std::chrono::seconds(5));
@@ -197,7 +195,7 @@ asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<HttpServer::St
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;  // (Must persist between reads: it may hold the next request)
   boost::system::error_code ec;
-  const Token token = asio::redirect_error(asio::use_awaitable, ec);
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(std::uint32_t(limits.max_header_bytes));

@@ -74,8 +74,11 @@ json::object task_json(const TaskRecord& record) {
     auto parsed = json::parse(record.report_json);
     if (parsed.is_object()) report = std::move(parsed.get_object());
   }
-  out["test_cases"] = report.contains("test_cases") ? report["test_cases"] : json::array{};
-  out["metadata"] = report.contains("metadata") ? report["metadata"] : json::object{};
+  // A task refused at restart has no plan: empty test_cases and metadata, as the seed's.
+  const auto* cases = report.if_contains("test_cases");
+  const auto* metadata = report.if_contains("metadata");
+  out["test_cases"] = cases ? *cases : json::value(json::array{});
+  out["metadata"] = metadata ? *metadata : json::value(json::object{});
   if (!record.error_message.empty()) out["error_message"] = record.error_message;
   if (const auto* result = report.if_contains("result")) out["result"] = *result;
   out["created_at"] = time_or_null(record.created_unix_ms);

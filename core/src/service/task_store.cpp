@@ -33,7 +33,7 @@ CREATE TABLE service_tasks (
     // 2: the restart looks tasks up by status (queued, running) on every start.
     "CREATE INDEX service_tasks_by_status ON service_tasks (status, id);",
 };
-static_assert(std::size(migrations) == TaskStore::schema_version);
+static_assert(std::size(migrations) == std::size_t(TaskStore::schema_version));
 
 TaskRecord summary_row(const Statement& q) {
   TaskRecord r;

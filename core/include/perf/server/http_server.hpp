@@ -108,13 +108,13 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
+  struct State;  // the acceptor, router and limits the sessions share (http_server.cpp)
   void start();
   // Stops accepting; open sessions end at their next read. Call on the context's thread or
   // after its threads have stopped.
   void stop();
 
  private:
-  struct State;
   std::shared_ptr<State> state_;
 };
 
