@@ -193,8 +193,7 @@ std::string help_text(const std::string& command) {
            "once, none missing unless --allow-partial; their per-second series are aligned on\n"
            "wall time.\n";
   } else if (command == "agent" || command == "serve") {
-    out << service_help(command) << (command == "agent" ? agent_options() : serve_options())
-        << "\n"
+    out << service_help(command) << (command == "agent" ? agent_options() : serve_options()) << "\n"
         << general_options();
   } else if (command == "compare" || command == "history") {
     out << analysis_help(command) << (command == "compare" ? compare_options() : history_options());

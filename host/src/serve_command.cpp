@@ -43,8 +43,8 @@ std::size_t whole_number(const std::string& text, const char* flag, std::size_t 
     used = 0;
   }
   if (used == 0 || used != text.size() || n < low || text.front() == '-')
-    throw UserError(std::string(flag) + " '" + text + "': expected a whole number >= " +
-                    std::to_string(low));
+    throw UserError(std::string(flag) + " '" + text +
+                    "': expected a whole number >= " + std::to_string(low));
   return std::size_t(n);
 }
 
@@ -94,8 +94,8 @@ int serve_command(const CommandLine& cl) {
   policy.max_duration_s = positive_number(cl.max_duration, "--max-duration", 3600);
   policy.plugin_dirs = cl.plugin_dirs;
 
-  const std::filesystem::path db =
-      cl.db_path.empty() ? compare::HistoryStore::default_path() : std::filesystem::path(cl.db_path);
+  const std::filesystem::path db = cl.db_path.empty() ? compare::HistoryStore::default_path()
+                                                      : std::filesystem::path(cl.db_path);
   service::TaskStore store(db);
   compare::HistoryStore history(db);
   policy.spec_folder = db.string() + ".specs";  // next to the database, as private as it
@@ -132,8 +132,7 @@ int serve_command(const CommandLine& cl) {
   http.start();
   const std::string url = url_of(http.local_endpoint());
   std::cout << "listening on " << url << std::endl;
-  std::cerr << "perf-agent: serving on " << url << " (tasks in " << db.string() << ")"
-            << std::endl;
+  std::cerr << "perf-agent: serving on " << url << " (tasks in " << db.string() << ")" << std::endl;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -47,7 +47,8 @@ std::string service_help(const std::string& command) {
   return "Usage: perf-agent serve [--listen 127.0.0.1:8089] [--token-file F] [--db PATH]\n"
          "                        [--allow-target GLOB]... [--max-running N] [limits]\n\n"
          "Runs tasks submitted over HTTP (JSON, bearer token on every /api/ call):\n"
-         "  POST   /api/v1/tasks          submit an AgentTask (202, or 429 when the queue is full)\n"
+         "  POST   /api/v1/tasks          submit an AgentTask (202, or 429 when the queue is "
+         "full)\n"
          "  GET    /api/v1/tasks/{id}     the task JSON (status, test_cases, metadata, result)\n"
          "  GET    /api/v1/tasks?limit=N  newest tasks first\n"
          "  DELETE /api/v1/tasks/{id}     cancel (what was measured is kept)\n"
@@ -58,9 +59,9 @@ std::string service_help(const std::string& command) {
 // A task's parameter is a run option of the command line, except those that name files or
 // code on the service's machine: a task from the network must not read, write or load them.
 bool task_may_set(const std::string& long_name, bool from_network, std::string& why) {
-  static const char* const local_only[] = {"plugin-dir", "config",   "spec",      "plan",
-                                           "data",       "report",   "baseline",  "ca-file",
-                                           "target-pid", "segment",  "start-at"};
+  static const char* const local_only[] = {"plugin-dir", "config",  "spec",     "plan",
+                                           "data",       "report",  "baseline", "ca-file",
+                                           "target-pid", "segment", "start-at"};
   static const char* const not_options[] = {"help", "quiet", "tests"};
   for (const char* n : not_options)
     if (long_name == n) {
@@ -70,8 +71,9 @@ bool task_may_set(const std::string& long_name, bool from_network, std::string& 
   if (from_network)
     for (const char* n : local_only)
       if (long_name == n) {
-        why = "names a file, process or schedule of the service's machine; not accepted over "
-              "the network";
+        why =
+            "names a file, process or schedule of the service's machine; not accepted over "
+            "the network";
         return false;
       }
   return true;

@@ -86,8 +86,7 @@ void check_limits(const PreparedRun& run, const TaskPolicy& policy, const std::s
                    report::format_number(*policy.max_rate_rps));
     if (!open_model && policy.max_users && target > *policy.max_users)
       throw refuse("a stage reaches " + report::format_number(target) +
-                   " users, over this service's --max-users " +
-                   std::to_string(*policy.max_users));
+                   " users, over this service's --max-users " + std::to_string(*policy.max_users));
   }
   if (policy.max_rate_rps && s.rate_rps && *s.rate_rps > *policy.max_rate_rps)
     throw refuse("rate " + report::format_number(*s.rate_rps) +

@@ -47,7 +47,7 @@ class TaskRefused : public UserError {
 struct PreparedTask {
   service::AgentTask task;
   PreparedRun run;
-  boost::json::object planned;  // test_cases and metadata (task_report.hpp)
+  boost::json::object planned;         // test_cases and metadata (task_report.hpp)
   std::filesystem::path written_spec;  // the task's api_spec as a file; removed at its end
 };
 

@@ -94,11 +94,11 @@ void TaskService::stop() {
 server::Response TaskService::submit(const server::Request& request) {
   const unsigned version = request.version();
   auto too_many = [&] {
-    auto r = server::error_response(
-        http::status::too_many_requests,
-        "the queue is full (" + std::to_string(limits_.max_running) + " running, " +
-            std::to_string(limits_.max_queued) + " waiting); try again later",
-        version);
+    auto r = server::error_response(http::status::too_many_requests,
+                                    "the queue is full (" + std::to_string(limits_.max_running) +
+                                        " running, " + std::to_string(limits_.max_queued) +
+                                        " waiting); try again later",
+                                    version);
     r.set(http::field::retry_after, std::to_string(limits_.retry_after.count()));
     return r;
   };
@@ -119,8 +119,8 @@ server::Response TaskService::submit(const server::Request& request) {
             "task '" + existing->task_id + "' exists already (" + existing->status + ")", version);
   std::unique_ptr<PreparedTask> prepared;
   try {
-    prepared = std::make_unique<PreparedTask>(
-        prepare_task(document, "request body", policy_, registry_));
+    prepared =
+        std::make_unique<PreparedTask>(prepare_task(document, "request body", policy_, registry_));
   } catch (const TaskRefused& e) {
     return server::error_response(http::status(e.http_status()), e.what(), version);
   } catch (const UserError& e) {
@@ -139,8 +139,7 @@ server::Response TaskService::submit(const server::Request& request) {
   }
   queue_->push({id, std::move(prepared)}, true);
   log_state(id, "queued");
-  auto response =
-      json_ok(http::status::accepted, {{"task_id", id}, {"status", "queued"}}, version);
+  auto response = json_ok(http::status::accepted, {{"task_id", id}, {"status", "queued"}}, version);
   response.set(http::field::location, "/api/v1/tasks/" + id);
   return response;
 }
@@ -177,7 +176,8 @@ server::Response TaskService::list(const server::Request& request) {
 server::Response TaskService::cancel(const server::Request& request, const std::string& id) {
   const unsigned version = request.version();
   const auto record = store_.get(id);
-  if (!record) return server::error_response(http::status::not_found, "no task '" + id + "'", version);
+  if (!record)
+    return server::error_response(http::status::not_found, "no task '" + id + "'", version);
   switch (queue_->cancel(id)) {
     case TaskQueue::Cancel::removed: {
       store_.finish(id, "cancelled", record->report_json, "", now_ms());
@@ -187,8 +187,7 @@ server::Response TaskService::cancel(const server::Request& request, const std::
     case TaskQueue::Cancel::stopping:
       // The worker records `cancelled` with what was measured once the Runner has stopped.
       return json_ok(http::status::accepted,
-                     {{"task_id", id}, {"status", "running"}, {"cancel_requested", true}},
-                     version);
+                     {{"task_id", id}, {"status", "running"}, {"cancel_requested", true}}, version);
     case TaskQueue::Cancel::unknown:
       break;
   }

@@ -29,8 +29,7 @@ std::pair<std::string, std::string> host_port(const std::string& base_url) {
 }  // namespace
 
 HttpReply http_call(const std::string& base_url, const std::string& method,
-                    const std::string& target, const std::string& token,
-                    const std::string& body) {
+                    const std::string& target, const std::string& token, const std::string& body) {
   HttpReply reply;
   try {
     asio::io_context io;
@@ -54,7 +53,8 @@ HttpReply http_call(const std::string& base_url, const std::string& method,
     for (const auto& field : res) {
       const auto name = field.name_string();
       const auto value = field.value();
-      reply.headers[std::string(name.data(), name.size())] = std::string(value.data(), value.size());
+      reply.headers[std::string(name.data(), name.size())] =
+          std::string(value.data(), value.size());
     }
     reply.body = res.body();
   } catch (const std::exception&) {

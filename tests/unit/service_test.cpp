@@ -190,7 +190,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
   sqlite3_step(q);
   BOOST_TEST(sqlite3_column_int(q, 0) == service::TaskStore::schema_version);
   sqlite3_finalize(q);
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'service_tasks_by_status'",
+  sqlite3_prepare_v2(db,
+                     "SELECT count(*) FROM sqlite_master WHERE name = 'service_tasks_by_status'",
                      -1, &q, nullptr);
   sqlite3_step(q);
   BOOST_TEST(sqlite3_column_int(q, 0) == 1);
@@ -226,10 +227,10 @@ BOOST_AUTO_TEST_CASE(routes_match_by_method_and_pattern) {
 
 BOOST_AUTO_TEST_CASE(a_handler_that_throws_answers_500_without_detail) {
   server::Router router;
-  router.add(http::verb::get, "/boom", [](const server::Request&, const server::PathParams&)
-                                           -> server::Response {
-    throw std::runtime_error("secret value");
-  });
+  router.add(http::verb::get, "/boom",
+             [](const server::Request&, const server::PathParams&) -> server::Response {
+               throw std::runtime_error("secret value");
+             });
   const auto r = router.route(request(http::verb::get, "/boom"));
   BOOST_TEST(r.result_int() == 500);
   BOOST_TEST(r.body().find("secret") == std::string::npos);

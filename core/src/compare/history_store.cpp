@@ -1,9 +1,9 @@
 #include "perf/compare/history_store.hpp"
 
+#include "../util/sqlite_statement.hpp"
 #include "perf/compare/run_comparison.hpp"
 #include "perf/report/result_json.hpp"
 #include "perf/util/user_error.hpp"
-#include "../util/sqlite_statement.hpp"
 
 #include <openssl/evp.h>
 #include <sqlite3.h>

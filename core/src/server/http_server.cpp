@@ -67,9 +67,9 @@ Response json_response(http::status status, std::string body, unsigned version) 
 }
 
 Response error_response(http::status status, std::string_view message, unsigned version) {
-  return json_response(
-      status, boost::json::serialize(boost::json::object{{"error", std::string(message)}}),
-      version);
+  return json_response(status,
+                       boost::json::serialize(boost::json::object{{"error", std::string(message)}}),
+                       version);
 }
 
 std::string_view target_path(std::string_view target) {
@@ -179,6 +179,13 @@ asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response respo
   }
 }
 
+Response body_too_large(const Limits& limits, unsigned version) {
+  return error_response(
+      http::status::payload_too_large,
+      "request body over " + std::to_string(limits.max_body_bytes) + " bytes (--max-body)",
+      version);
+}
+
 // Errors of the HTTP parser mean the client sent something that is not HTTP/1.1; the rest
 // (end of stream, timeouts, resets) mean the client went away.
 bool malformed(const boost::system::error_code& ec) {
@@ -205,8 +212,12 @@ asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<HttpServer::St
     if (ec == http::error::header_limit) {
       co_await refuse_and_close(
           stream, error_response(http::status::request_header_fields_too_large,
-                                 "request headers over " +
-                                     std::to_string(limits.max_header_bytes) + " bytes"));
+                                 "request headers over " + std::to_string(limits.max_header_bytes) +
+                                     " bytes"));
+      co_return;
+    }
+    if (ec == http::error::body_limit) {  // the declared Content-Length is over the cap
+      co_await refuse_and_close(stream, body_too_large(limits, parser.get().version()));
       co_return;
     }
     if (ec) {
@@ -218,19 +229,9 @@ asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<HttpServer::St
     const unsigned version = parser.get().version();
     if (parser.get().target().size() > limits.max_target_bytes) {
       co_await refuse_and_close(
-          stream,
-          error_response(http::status::uri_too_long,
-                         "URL over " + std::to_string(limits.max_target_bytes) + " bytes",
-                         version));
-      co_return;
-    }
-    const auto too_large = error_response(
-        http::status::payload_too_large,
-        "request body over " + std::to_string(limits.max_body_bytes) + " bytes (--max-body)",
-        version);
-    // Refused before reading the body, from its declared length.
-    if (parser.content_length() && *parser.content_length() > limits.max_body_bytes) {
-      co_await refuse_and_close(stream, too_large);
+          stream, error_response(http::status::uri_too_long,
+                                 "URL over " + std::to_string(limits.max_target_bytes) + " bytes",
+                                 version));
       co_return;
     }
     if (auto refused = state->router->refusal(parser.get())) {
@@ -240,7 +241,7 @@ asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<HttpServer::St
     stream.expires_after(limits.read_timeout);
     co_await http::async_read(stream, buffer, parser, token);
     if (ec == http::error::body_limit) {  // chunked bodies: caught while reading
-      co_await refuse_and_close(stream, too_large);
+      co_await refuse_and_close(stream, body_too_large(limits, version));
       co_return;
     }
     if (ec) {

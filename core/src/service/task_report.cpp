@@ -15,15 +15,9 @@ namespace {
 
 // The fields of the seed's test case (DESIGN §7); what the engine needs to send them (requests,
 // bodies, base URL) stays in our result.
-constexpr const char* seed_case_fields[] = {"id",
-                                            "test_type",
-                                            "endpoint",
-                                            "method",
-                                            "description",
-                                            "performance_config",
-                                            "headers",
-                                            "assertions",
-                                            "performance_thresholds"};
+constexpr const char* seed_case_fields[] = {"id",      "test_type",   "endpoint",
+                                            "method",  "description", "performance_config",
+                                            "headers", "assertions",  "performance_thresholds"};
 
 json::value time_or_null(std::int64_t unix_ms) {
   return unix_ms ? json::value(plan::iso8601_utc(unix_ms)) : json::value(nullptr);
@@ -66,9 +60,8 @@ json::object finished_report(json::object planned, const api::RunSummary& run) {
 }
 
 json::object task_json(const TaskRecord& record) {
-  json::object out{{"task_id", record.task_id},
-                   {"agent_type", "Performance-Agent"},
-                   {"status", record.status}};
+  json::object out{
+      {"task_id", record.task_id}, {"agent_type", "Performance-Agent"}, {"status", record.status}};
   json::object report;
   if (!record.report_json.empty()) {
     auto parsed = json::parse(record.report_json);

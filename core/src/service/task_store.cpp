@@ -79,8 +79,7 @@ void TaskStore::migrate(const std::filesystem::path& file) {
     const auto found = q.integer(0);
     if (found > schema_version)
       throw UserError(file.string() + ": task schema version " + std::to_string(found) +
-                      " is newer than this perf-agent's (" + std::to_string(schema_version) +
-                      ")");
+                      " is newer than this perf-agent's (" + std::to_string(schema_version) + ")");
     for (auto v = found; v < schema_version; ++v) exec(db_, migrations[v]);
     const std::string set = "PRAGMA user_version = " + std::to_string(schema_version);
     exec(db_, set.c_str());

@@ -54,8 +54,7 @@ struct Limits {
 };
 
 // A JSON response: `{"error": message}` bodies and API results use it.
-Response json_response(boost::beast::http::status status, std::string body,
-                       unsigned version = 11);
+Response json_response(boost::beast::http::status status, std::string body, unsigned version = 11);
 Response error_response(boost::beast::http::status status, std::string_view message,
                         unsigned version = 11);
 

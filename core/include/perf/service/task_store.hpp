@@ -22,8 +22,8 @@ struct TaskRecord {
   std::int64_t created_unix_ms = 0;
   std::int64_t started_unix_ms = 0;   // 0 until it runs
   std::int64_t finished_unix_ms = 0;  // 0 until it ends
-  std::string task_json;    // the submitted task (may hold credentials: the file is 0600)
-  std::string report_json;  // the task JSON of GET /api/v1/tasks/{id}; "" before planning
+  std::string task_json;              // the submitted task (may hold credentials: the file is 0600)
+  std::string report_json;            // the task JSON of GET /api/v1/tasks/{id}; "" before planning
   std::string error_message;
 };
 
@@ -41,13 +41,12 @@ class TaskStore {
   TaskStore& operator=(const TaskStore&) = delete;
 
   // A queued task with its planned report; false when a task with this id exists already.
-  bool add(const std::string& task_id, const std::string& task_json,
-           const std::string& report_json, std::int64_t now_ms);
+  bool add(const std::string& task_id, const std::string& task_json, const std::string& report_json,
+           std::int64_t now_ms);
   void set_running(const std::string& task_id, std::int64_t now_ms);
   // The end of a task: status, the whole task JSON and the reason in one write.
-  void finish(const std::string& task_id, const std::string& status,
-              const std::string& report_json, const std::string& error_message,
-              std::int64_t now_ms);
+  void finish(const std::string& task_id, const std::string& status, const std::string& report_json,
+              const std::string& error_message, std::int64_t now_ms);
   std::optional<TaskRecord> get(const std::string& task_id) const;
   // Newest first, without the JSON texts.
   std::vector<TaskRecord> list(std::size_t limit) const;
