@@ -5,6 +5,7 @@
 #include "perf/report/result_json.hpp"
 #include "perf/service/task_report.hpp"
 #include "perf/util/document.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 #include "progress_display.hpp"
 #include "task_run.hpp"
@@ -23,12 +24,6 @@
 namespace perf::host {
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A private folder for the task's api_spec file, removed with everything in it at the end.
 struct TemporaryFolder {
@@ -58,11 +53,11 @@ int agent_command(const CommandLine& cl) {
   policy.spec_file = cl.spec;
   policy.plugin_dirs = cl.plugin_dirs;
   service::TaskRecord record;
-  record.created_unix_ms = now_ms();
+  record.created_unix_ms = util::now_unix_ms();
   auto prepared = prepare_task(document, cl.task_file, policy, registry);
   for (const auto& w : prepared.run.warnings) std::cerr << "perf-agent: warning: " << w << "\n";
   record.task_id = prepared.task.task_id;
-  record.started_unix_ms = now_ms();
+  record.started_unix_ms = util::now_unix_ms();
 
   std::optional<boost::asio::signal_set> signals;
   const auto outcome = run_task(prepared, policy, [&](run::Runner* runner) {
@@ -86,7 +81,7 @@ int agent_command(const CommandLine& cl) {
   record.status = outcome.status;
   record.error_message = outcome.error_message;
   record.report_json = boost::json::serialize(outcome.report);
-  record.finished_unix_ms = now_ms();
+  record.finished_unix_ms = util::now_unix_ms();
   std::cout << report::pretty(service::task_json(record));
   if (!outcome.error_message.empty())
     std::cerr << "perf-agent: task " << record.task_id << ": " << outcome.status << ": "

@@ -1,6 +1,7 @@
 // `perf-agent serve` (DESIGN §10.3): the flags turned into the service's policy and limits, the
 // token, the database, and the HTTP server with the task routes. SIGINT/SIGTERM stop it.
 #include "commands.hpp"
+#include "perf/exec/executor.hpp"
 #include "perf/server/bearer_token.hpp"
 #include "perf/server/http_server.hpp"
 #include "perf/util/user_error.hpp"
@@ -8,9 +9,9 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <future>
 #include <iostream>
 #include <optional>
-#include <thread>
 
 namespace perf::host {
 
@@ -126,26 +127,27 @@ int serve_command(const CommandLine& cl) {
   router->guard("/api/", [&token](const server::Request& r) { return token->check(r); });
   tasks.add_routes(*router);
 
-  asio::io_context io;
-  server::HttpServer http(io, endpoint, router, http_limits);
+  // The shared executor: two contexts for the connections (a submit planning a large spec
+  // never holds up status polls) and the control thread for the acceptor and the signals.
+  exec::Executor executor(2);
+  server::HttpServer http(executor, endpoint, router, http_limits);
   tasks.restore();
   http.start();
   const std::string url = url_of(http.local_endpoint());
   std::cout << "listening on " << url << std::endl;
   std::cerr << "perf-agent: serving on " << url << " (tasks in " << db.string() << ")" << std::endl;
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::promise<void> stopping;
+  asio::signal_set signals(executor.control(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     std::cerr << "perf-agent: stopping\n";
     http.stop();
-    io.stop();
+    stopping.set_value();
   });
-  // Two threads: a submit that plans a large spec never holds up status polls.
-  std::thread second([&io] { io.run(); });
-  io.run();
-  second.join();
+  stopping.get_future().wait();
   tasks.stop();  // running tasks stop and are recorded as error (interrupted)
+  executor.stop();
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "task_service.hpp"
 
 #include "perf/service/task_report.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <boost/json/parse.hpp>
@@ -15,12 +16,6 @@ namespace http = boost::beast::http;
 namespace json = boost::json;
 
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // One line per state change on stderr: the task id and its state, never its parameters (they
 // may hold credentials) nor the token.
@@ -54,7 +49,7 @@ TaskService::TaskService(service::TaskStore& store, compare::HistoryStore& histo
           })) {}
 
 void TaskService::restore() {
-  if (const auto n = store_.interrupt_running(now_ms()))
+  if (const auto n = store_.interrupt_running(util::now_unix_ms()))
     std::cerr << "perf-agent: " << n
               << " task(s) were running when the service stopped: now error (interrupted)\n";
   for (const auto& record : store_.queued()) {
@@ -65,7 +60,7 @@ void TaskService::restore() {
       queue_->push({record.task_id, std::move(prepared)}, true);
       log_state(record.task_id, "queued again");
     } catch (const std::exception& e) {
-      store_.finish(record.task_id, "failed", "", e.what(), now_ms());
+      store_.finish(record.task_id, "failed", "", e.what(), util::now_unix_ms());
       log_state(record.task_id, "failed");
     }
   }
@@ -132,7 +127,7 @@ server::Response TaskService::submit(const server::Request& request) {
     remove_spec(*prepared);
     return too_many();
   }
-  if (!store_.add(id, request.body(), json::serialize(prepared->planned), now_ms())) {
+  if (!store_.add(id, request.body(), json::serialize(prepared->planned), util::now_unix_ms())) {
     remove_spec(*prepared);
     return server::error_response(http::status::conflict, "task '" + id + "' exists already",
                                   version);
@@ -180,7 +175,7 @@ server::Response TaskService::cancel(const server::Request& request, const std::
     return server::error_response(http::status::not_found, "no task '" + id + "'", version);
   switch (queue_->cancel(id)) {
     case TaskQueue::Cancel::removed: {
-      store_.finish(id, "cancelled", record->report_json, "", now_ms());
+      store_.finish(id, "cancelled", record->report_json, "", util::now_unix_ms());
       log_state(id, "cancelled");
       return json_ok(http::status::ok, service::task_json(*store_.get(id)), version);
     }
@@ -197,7 +192,7 @@ server::Response TaskService::cancel(const server::Request& request, const std::
 
 void TaskService::run_one(QueuedTask& task, const std::function<void(run::Runner*)>& publish) {
   const std::string& id = task.task_id;
-  store_.set_running(id, now_ms());
+  store_.set_running(id, util::now_unix_ms());
   log_state(id, "running");
   TaskOutcome outcome = run_task(*task.prepared, policy_, publish);
   if (outcome.summary) {
@@ -211,7 +206,7 @@ void TaskService::run_one(QueuedTask& task, const std::function<void(run::Runner
     }
   }
   store_.finish(id, outcome.status, json::serialize(outcome.report), outcome.error_message,
-                now_ms());
+                util::now_unix_ms());
   log_state(id, outcome.status);
 }
 

@@ -244,6 +244,75 @@ BOOST_AUTO_TEST_CASE(a_task_running_when_the_service_is_killed_is_interrupted_af
   BOOST_TEST(restarted.process().err_so_far().find("1 task(s) were running") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(queued_tasks_survive_a_restart_and_run) {
+  Server demo({demo_api(), "--port", "0"});
+  CountingServer target;
+  const auto dir = fresh_folder("requeue");
+  const std::vector<std::string> one_at_a_time{"--max-running", "1"};
+  {
+    Service service(dir, one_at_a_time);
+    BOOST_TEST_REQUIRE(service.submit(long_task("running", target.url())).status == 202);
+    BOOST_TEST_REQUIRE(service.submit(fast_task("waiting", demo.url())).status == 202);
+    BOOST_TEST_REQUIRE(target.wait_for_requests(20, std::chrono::seconds(30)));
+    BOOST_TEST(service.get("waiting").at("status").as_string() == "queued");
+    service.process().signal(SIGKILL);
+    service.process().wait();
+  }
+  Service restarted(dir, one_at_a_time);
+  BOOST_TEST(restarted.get("running").at("status").as_string() == "error");
+  const auto waiting = restarted.wait_for("waiting", {"success", "failed", "error"});
+  BOOST_TEST(waiting.at("status").as_string() == "success", json::serialize(waiting));
+  BOOST_TEST(metric(waiting, "total_requests") == 10);
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_stops_the_service_and_its_running_task_is_interrupted) {
+  CountingServer target;
+  const auto dir = fresh_folder("sigterm");
+  {
+    Service service(dir);
+    BOOST_TEST_REQUIRE(service.submit(long_task("stopped", target.url())).status == 202);
+    BOOST_TEST_REQUIRE(target.wait_for_requests(20, std::chrono::seconds(30)));
+    service.process().signal(SIGTERM);
+    BOOST_TEST(service.process().wait(std::chrono::seconds(20)).exit_code == 0);
+  }
+  Service restarted(dir);
+  const auto task = restarted.get("stopped");
+  BOOST_TEST(task.at("status").as_string() == "error");
+  BOOST_TEST(task.at("error_message").as_string().starts_with("interrupted"));
+  BOOST_TEST(metric(task, "total_requests") >= 20);  // what was measured is kept
+}
+
+BOOST_AUTO_TEST_CASE(a_task_is_stopped_at_max_duration_with_what_was_measured) {
+  CountingServer target;
+  Service service(fresh_folder("deadline"), {"--max-duration", "1"});
+  // The explicit duration (60 s) is over the limit: refused before it runs.
+  BOOST_TEST(service.submit(long_task("too-long", target.url())).status == 400);
+  auto task = long_task("cut", target.url());
+  task["parameters"].as_object().erase("duration");  // the pattern's duration: caught at 1 s
+  task["parameters"].as_object()["pattern"] = "normal_load";
+  task["parameters"].as_object()["users"] = 2;
+  BOOST_TEST_REQUIRE(service.submit(task).status == 202);
+  const auto ended = service.wait_for("cut", {"success", "failed", "error", "cancelled"});
+  BOOST_TEST(ended.at("status").as_string() == "failed");
+  BOOST_TEST(std::string(ended.at("error_message").as_string()).find("--max-duration") !=
+             std::string::npos);
+  BOOST_TEST(metric(ended, "total_requests") > 0);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_headers_and_urls_are_refused) {
+  Service service(fresh_folder("caps"));
+  const auto header = raw_exchange(
+      service.url(),
+      "GET /api/v1/tasks HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  BOOST_TEST(header.rfind("HTTP/1.1 431", 0) == 0, header.substr(0, 40));
+  const auto url = raw_exchange(
+      service.url(), "GET /api/v1/tasks/" + std::string(5000, 'a') + " HTTP/1.1\r\n\r\n");
+  BOOST_TEST(url.rfind("HTTP/1.1 414", 0) == 0, url.substr(0, 40));
+  const auto garbage = raw_exchange(service.url(), "NOT HTTP AT ALL\r\n\r\n");
+  BOOST_TEST(garbage.rfind("HTTP/1.1 400", 0) == 0, garbage.substr(0, 40));
+  BOOST_TEST(http_call(service.url(), "GET", "/api/v1/tasks", token).status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(calls_without_the_right_token_get_401) {
   const auto dir = fresh_folder("auth");
   Service service(dir);

@@ -45,6 +45,19 @@ server::Request request(http::verb verb, const std::string& target) {
   return r;
 }
 
+// The first column of the first row of `sql` on its own connection, as text.
+std::string query_one(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &q, nullptr);
+  std::string out;
+  if (sqlite3_step(q) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+  sqlite3_finalize(q);
+  sqlite3_close(db);
+  return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(seed_test_type_names_are_aliases_of_ours) {
@@ -155,14 +168,7 @@ BOOST_AUTO_TEST_CASE(the_store_is_private_and_in_wal_mode) {
   struct stat st {};
   BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0600u);
-  sqlite3* db = nullptr;
-  sqlite3_open(file.c_str(), &db);
-  sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, nullptr);
-  sqlite3_step(q);
-  BOOST_TEST(std::string(reinterpret_cast<const char*>(sqlite3_column_text(q, 0))) == "wal");
-  sqlite3_finalize(q);
-  sqlite3_close(db);
+  BOOST_TEST(query_one(file, "PRAGMA journal_mode") == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
@@ -184,19 +190,11 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
     service::TaskStore store(file);
     BOOST_TEST(store.get("old")->created_unix_ms == 7);
   }
-  sqlite3_open(file.c_str(), &db);
-  sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, nullptr);
-  sqlite3_step(q);
-  BOOST_TEST(sqlite3_column_int(q, 0) == service::TaskStore::schema_version);
-  sqlite3_finalize(q);
-  sqlite3_prepare_v2(db,
-                     "SELECT count(*) FROM sqlite_master WHERE name = 'service_tasks_by_status'",
-                     -1, &q, nullptr);
-  sqlite3_step(q);
-  BOOST_TEST(sqlite3_column_int(q, 0) == 1);
-  sqlite3_finalize(q);
-  sqlite3_close(db);
+  BOOST_TEST(query_one(file, "PRAGMA user_version") ==
+             std::to_string(service::TaskStore::schema_version));
+  BOOST_TEST(query_one(file,
+                       "SELECT count(*) FROM sqlite_master WHERE name = "
+                       "'service_tasks_by_status'") == "1");
 }
 
 BOOST_AUTO_TEST_CASE(a_file_from_a_newer_perf_agent_is_refused) {

@@ -3,6 +3,7 @@
 #include "../util/sqlite_statement.hpp"
 #include "perf/compare/run_comparison.hpp"
 #include "perf/report/result_json.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <openssl/evp.h>
@@ -61,12 +62,6 @@ std::string sha256_hex(const std::string& text) {
     hex += two;
   }
   return hex;
-}
-
-std::int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -138,7 +133,7 @@ std::optional<std::int64_t> HistoryStore::add_run(const api::RunSummary& run,
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     insert.bind(1, source).bind(2, digest).bind(3, run.info.tool).bind(4, run.info.target);
     insert.bind(5, run.verdict).bind(6, run.info.started_unix_ms).bind(7, run.finished_unix_ms);
-    insert.bind(8, now_unix_ms()).bind(9, result).step();
+    insert.bind(8, util::now_unix_ms()).bind(9, result).step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement metric(db_,
                      "INSERT OR REPLACE INTO case_metrics (run_id, case_id, case_started_unix_ms, "

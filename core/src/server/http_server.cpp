@@ -1,9 +1,11 @@
 #include "perf/server/http_server.hpp"
 
+#include "perf/exec/executor.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,6 +16,8 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -147,11 +151,12 @@ const UpgradeHandler* Router::upgrade_for(const Request& request, PathParams& pa
   return nullptr;
 }
 
-struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
-  State(asio::io_context& c, std::shared_ptr<const Router> r, Limits l)
-      : context(c), acceptor(c), router(std::move(r)), limits(l) {}
-  asio::io_context& context;
-  tcp::acceptor acceptor;
+struct HttpServer::State {
+  State(exec::Executor& e, std::shared_ptr<const Router> r, Limits l)
+      : executor(e), acceptor(e.control()), router(std::move(r)), limits(l) {}
+  exec::Executor& executor;
+  tcp::acceptor acceptor;  // on the control thread
+  std::size_t next_context = 0;
   std::shared_ptr<const Router> router;
   Limits limits;
   std::atomic<std::size_t> open_connections{0};
@@ -272,7 +277,7 @@ asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<HttpServer::St
 asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket(state->context);
+    tcp::socket socket(state->executor.control());
     co_await state->acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
     if (ec) continue;  // e.g. out of file descriptors for a moment: keep serving the others
@@ -281,15 +286,34 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
       continue;
     }
     ++state->open_connections;
-    asio::co_spawn(state->context, session(std::move(socket), state), asio::detached);
+    // The connection moves to a context of its own: its descriptor is handed over and adopted
+    // on that context's thread, as the contexts' reactors are used from their own thread only.
+    auto& context = state->executor.context(state->next_context++ % state->executor.size());
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    const auto fd = socket.release(ec);
+    if (ec) {
+      --state->open_connections;
+      continue;
+    }
+    asio::post(context, [state, &context, protocol, fd] {
+      boost::system::error_code e;
+      tcp::socket adopted(context);
+      adopted.assign(protocol, fd, e);
+      if (e) {
+        ::close(fd);
+        --state->open_connections;
+        return;
+      }
+      asio::co_spawn(context, session(std::move(adopted), state), asio::detached);
+    });
   }
 }
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& context, const tcp::endpoint& endpoint,
+HttpServer::HttpServer(exec::Executor& executor, const tcp::endpoint& endpoint,
                        std::shared_ptr<const Router> router, Limits limits)
-    : state_(std::make_shared<State>(context, std::move(router), limits)) {
+    : state_(std::make_shared<State>(executor, std::move(router), limits)) {
   boost::system::error_code ec;
   auto& a = state_->acceptor;
   a.open(endpoint.protocol(), ec);
@@ -311,12 +335,14 @@ tcp::endpoint HttpServer::local_endpoint() const {
 }
 
 void HttpServer::start() {
-  asio::co_spawn(state_->context, accept_loop(state_), asio::detached);
+  asio::co_spawn(state_->executor.control(), accept_loop(state_), asio::detached);
 }
 
 void HttpServer::stop() {
-  boost::system::error_code ec;
-  state_->acceptor.close(ec);
+  asio::post(state_->executor.control(), [state = state_] {
+    boost::system::error_code ec;
+    state->acceptor.close(ec);
+  });
 }
 
 }  // namespace perf::server

@@ -21,6 +21,10 @@
 #include <string_view>
 #include <vector>
 
+namespace perf::exec {
+class Executor;
+}
+
 namespace perf::server {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -99,8 +103,9 @@ std::optional<std::string> query_parameter(std::string_view target, std::string_
 class HttpServer {
  public:
   // Binds at once (throws perf::UserError naming the address when it cannot); serves once
-  // start() is called, on `context`'s threads.
-  HttpServer(boost::asio::io_context& context, const boost::asio::ip::tcp::endpoint& endpoint,
+  // start() is called, on the shared executor (executor.hpp): the acceptor on its control
+  // thread, each connection on one of its contexts for its whole life (the wrk model).
+  HttpServer(exec::Executor& executor, const boost::asio::ip::tcp::endpoint& endpoint,
              std::shared_ptr<const Router> router, Limits limits);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -109,8 +114,7 @@ class HttpServer {
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   struct State;  // the acceptor, router and limits the sessions share (http_server.cpp)
   void start();
-  // Stops accepting; open sessions end at their next read. Call on the context's thread or
-  // after its threads have stopped.
+  // Stops accepting (from any thread); open sessions end when the executor stops.
   void stop();
 
  private:
