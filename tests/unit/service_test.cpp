@@ -1,6 +1,7 @@
 // The service's parts without a process: reading Sentinel tasks (aliases, defaults, places in
 // errors), the task store (states, restart, migrations), the router and the bearer token.
 #define BOOST_TEST_MODULE service_parts
+#include "perf/exec/executor.hpp"
 #include "perf/server/bearer_token.hpp"
 #include "perf/server/http_server.hpp"
 #include "perf/service/agent_task.hpp"
@@ -9,6 +10,8 @@
 #include "perf/util/user_error.hpp"
 #include "process.hpp"
 
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -278,4 +281,43 @@ BOOST_AUTO_TEST_CASE(a_generated_token_file_is_private_and_reads_back) {
   BOOST_TEST(server::BearerToken::from_file(file).value() == token.value());  // newline dropped
   BOOST_TEST(token.matches(token.value()));
   BOOST_TEST(!token.matches(token.value() + "x"));
+}
+
+BOOST_AUTO_TEST_CASE(an_upgrade_request_is_handed_to_its_handler_after_the_guards) {
+  // The hook the live stream builds on: the handler gets the stream and owns the connection.
+  namespace websocket = boost::beast::websocket;
+  auto router = std::make_shared<server::Router>();
+  const server::BearerToken token("s3cret");
+  router->guard("/api/", [&](const server::Request& r) { return token.check(r); });
+  router->add_upgrade("/api/v1/tasks/{id}/live", [](boost::beast::tcp_stream stream,
+                                                     server::Request request,
+                                                     server::PathParams params) {
+    websocket::stream<boost::beast::tcp_stream> ws(std::move(stream));
+    ws.accept(request);
+    ws.write(boost::asio::buffer("hello " + params.at("id")));
+  });
+  exec::Executor executor(1);
+  server::HttpServer http(
+      executor, {boost::asio::ip::make_address("127.0.0.1"), 0}, router, server::Limits{});
+  http.start();
+  const auto port = std::to_string(http.local_endpoint().port());
+  auto connect = [&](const std::string& bearer) {
+    boost::asio::io_context io;
+    websocket::stream<boost::beast::tcp_stream> ws(io);
+    ws.next_layer().connect(http.local_endpoint());
+    ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& r) {
+      if (!bearer.empty()) r.set(http::field::authorization, "Bearer " + bearer);
+    }));
+    boost::system::error_code ec;
+    ws.handshake("127.0.0.1:" + port, "/api/v1/tasks/t7/live", ec);
+    if (ec) return std::string("refused");
+    boost::beast::flat_buffer buffer;
+    ws.read(buffer);
+    return boost::beast::buffers_to_string(buffer.data());
+  };
+  BOOST_TEST(connect("s3cret") == "hello t7");
+  BOOST_TEST(connect("") == "refused");
+  BOOST_TEST(connect("wrong") == "refused");
+  http.stop();
+  executor.stop();
 }
