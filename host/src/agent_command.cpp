@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <future>
 #include <iostream>
+#include <optional>
 
 namespace perf::host {
 
@@ -54,7 +55,21 @@ int agent_command(const CommandLine& cl) {
   policy.plugin_dirs = cl.plugin_dirs;
   service::TaskRecord record;
   record.created_unix_ms = util::now_unix_ms();
-  auto prepared = prepare_task(document, cl.task_file, policy, registry);
+  std::optional<PreparedTask> maybe;
+  try {
+    maybe.emplace(prepare_task(document, cl.task_file, policy, registry));
+  } catch (const TaskRefused& e) {
+    // The platform reads standard output: a refused task is a `failed` task JSON there too,
+    // and the one-line reason goes to standard error with exit code 2.
+    const auto* id = document.is_object() ? document.as_object().if_contains("task_id") : nullptr;
+    record.task_id = id && id->is_string() ? std::string(id->get_string()) : "";
+    record.status = "failed";
+    record.error_message = e.what();
+    record.finished_unix_ms = util::now_unix_ms();
+    std::cout << report::pretty(service::task_json(record));
+    throw;
+  }
+  auto& prepared = *maybe;
   for (const auto& w : prepared.run.warnings) std::cerr << "perf-agent: warning: " << w << "\n";
   record.task_id = prepared.task.task_id;
   record.started_unix_ms = util::now_unix_ms();

@@ -43,7 +43,8 @@ std::string service_help(const std::string& command) {
            "Runs one Sentinel AgentTask without a service and prints the task JSON that\n"
            "GET /api/v1/tasks/{id} returns (status, test_cases, metadata, result).\n"
            "Task parameters are run options by their long names, '_' for '-'.\n"
-           "Exit codes: 0 the task ran (see result.verdict), 2 bad task, 3 the task failed.\n\n";
+           "Exit codes: 0 the task ran (see result.verdict), 2 bad task (also a failed task\n"
+           "JSON on standard output), 3 the task failed, 130 interrupted (cancelled).\n\n";
   return "Usage: perf-agent serve [--listen 127.0.0.1:8089] [--token-file F] [--db PATH]\n"
          "                        [--allow-target GLOB]... [--max-running N] [limits]\n\n"
          "Runs tasks submitted over HTTP (JSON, bearer token on every /api/ call):\n"

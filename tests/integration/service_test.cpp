@@ -166,10 +166,13 @@ BOOST_AUTO_TEST_CASE(agent_refuses_unknown_parameters_naming_them) {
       R"({"task_id": "t1", "parameters": {"userz": 3, "colour": "red", "target": "http://127.0.0.1:1"}})");
   const auto r = run({perf_agent(), "agent", "--task", file});
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(r.out.empty());
-  BOOST_TEST(
-      r.err.find(file + ": /parameters: unknown parameters: userz, colour") != std::string::npos,
-      r.err);
+  const std::string reason = file + ": /parameters: unknown parameters: userz, colour";
+  BOOST_TEST(r.err.find(reason) != std::string::npos, r.err);
+  // Standard output still carries a task JSON, `failed` with the reason.
+  const auto task = json::parse(r.out).as_object();
+  BOOST_TEST(task.at("task_id").as_string() == "t1");
+  BOOST_TEST(task.at("status").as_string() == "failed");
+  BOOST_TEST(std::string(task.at("error_message").as_string()).find(reason) == 0);
   BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 

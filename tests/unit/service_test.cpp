@@ -289,16 +289,16 @@ BOOST_AUTO_TEST_CASE(an_upgrade_request_is_handed_to_its_handler_after_the_guard
   auto router = std::make_shared<server::Router>();
   const server::BearerToken token("s3cret");
   router->guard("/api/", [&](const server::Request& r) { return token.check(r); });
-  router->add_upgrade("/api/v1/tasks/{id}/live", [](boost::beast::tcp_stream stream,
-                                                     server::Request request,
-                                                     server::PathParams params) {
-    websocket::stream<boost::beast::tcp_stream> ws(std::move(stream));
-    ws.accept(request);
-    ws.write(boost::asio::buffer("hello " + params.at("id")));
-  });
+  router->add_upgrade(
+      "/api/v1/tasks/{id}/live",
+      [](boost::beast::tcp_stream stream, server::Request request, server::PathParams params) {
+        websocket::stream<boost::beast::tcp_stream> ws(std::move(stream));
+        ws.accept(request);
+        ws.write(boost::asio::buffer("hello " + params.at("id")));
+      });
   exec::Executor executor(1);
-  server::HttpServer http(
-      executor, {boost::asio::ip::make_address("127.0.0.1"), 0}, router, server::Limits{});
+  server::HttpServer http(executor, {boost::asio::ip::make_address("127.0.0.1"), 0}, router,
+                          server::Limits{});
   http.start();
   const auto port = std::to_string(http.local_endpoint().port());
   auto connect = [&](const std::string& bearer) {
