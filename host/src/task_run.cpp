@@ -46,6 +46,8 @@ std::string joined(const std::vector<std::string>& items) {
 std::filesystem::path write_spec(const service::AgentTask& task,
                                  const std::filesystem::path& folder) {
   std::filesystem::create_directories(folder);
+  std::filesystem::permissions(folder, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace);
   // Numbered: a second task with the same id (refused later) never touches the first's file.
   static std::atomic<std::uint64_t> written{0};
   const auto path = folder / (task.task_id + "." + std::to_string(++written) + ".json");

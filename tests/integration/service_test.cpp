@@ -176,6 +176,22 @@ BOOST_AUTO_TEST_CASE(agent_refuses_unknown_parameters_naming_them) {
   BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 }
 
+BOOST_AUTO_TEST_CASE(bad_serve_flags_are_one_line_errors_with_exit_code_2) {
+  const auto dir = fresh_folder("flags");
+  const std::vector<std::vector<std::string>> cases{
+      {"--listen", "nonsense"}, {"--max-running", "0"}, {"--token-file", dir + "/missing"}};
+  const std::vector<std::string> named{"--listen 'nonsense'", "--max-running '0'",
+                                       dir + "/missing: cannot read the token file"};
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::vector<std::string> argv{perf_agent(), "serve", "--db", dir + "/tasks.db"};
+    argv.insert(argv.end(), cases[i].begin(), cases[i].end());
+    const auto r = run(argv, {"XDG_DATA_HOME=" + dir}, std::chrono::seconds(20));
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find(named[i]) != std::string::npos, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_submitted_task_runs_to_success_and_the_history_sees_it) {
   Server demo({demo_api(), "--port", "0"});
   const auto dir = fresh_folder("submit");
