@@ -81,6 +81,10 @@ void TaskService::add_routes(server::Router& router) {
              });
 }
 
+void TaskService::watch_runs(RunWatcher watcher) {
+  watchers_.push_back(std::move(watcher));
+}
+
 void TaskService::stop() {
   queue_->stop_all("stopping: the service is shutting down");
   queue_.reset();  // joins the workers once they have recorded their tasks
@@ -194,7 +198,11 @@ void TaskService::run_one(QueuedTask& task, const std::function<void(run::Runner
   const std::string& id = task.task_id;
   store_.set_running(id, util::now_unix_ms());
   log_state(id, "running");
-  TaskOutcome outcome = run_task(*task.prepared, policy_, publish);
+  TaskOutcome outcome = run_task(*task.prepared, policy_, [&](run::Runner* runner) {
+    if (runner)
+      for (const auto& watch : watchers_) watch(id, runner->bus());
+    publish(runner);
+  });
   if (outcome.summary) {
     // The run history sees service runs as it sees imported files (`perf-agent history`).
     std::lock_guard lock(history_mutex_);

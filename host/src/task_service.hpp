@@ -32,6 +32,12 @@ class TaskService {
   // Shutdown: running tasks are stopped and recorded as error ("interrupted").
   void stop();
 
+  // Called with each task's metrics bus before its run starts (from the worker thread): where
+  // live views (a WebSocket stream, /metrics) subscribe their observers. Register before
+  // restore().
+  using RunWatcher = std::function<void(const std::string& task_id, run::MetricsBus& bus)>;
+  void watch_runs(RunWatcher watcher);
+
  private:
   server::Response submit(const server::Request& request);
   server::Response status(const server::Request& request, const std::string& id);
@@ -45,7 +51,8 @@ class TaskService {
   const plugins::PluginRegistry& registry_;
   const TaskPolicy policy_;
   const ServiceLimits limits_;
-  std::mutex submit_mutex_;  // the capacity check, the insert and the push are one step
+  std::mutex submit_mutex_;           // the capacity check, the insert and the push are one step
+  std::vector<RunWatcher> watchers_;  // fixed once tasks run
   std::unique_ptr<TaskQueue> queue_;
 };
 
