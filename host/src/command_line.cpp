@@ -197,6 +197,9 @@ std::string help_text(const std::string& command) {
            "Segments of a distributed run (run --segment I/N) must be of one plan and each given\n"
            "once, none missing unless --allow-partial; their per-second series are aligned on\n"
            "wall time.\n";
+  } else if (command == "agent" || command == "serve") {
+    out << service_help(command) << (command == "agent" ? agent_options() : serve_options()) << "\n"
+        << general_options();
   } else if (command == "compare" || command == "history") {
     out << analysis_help(command) << (command == "compare" ? compare_options() : history_options());
   } else {
@@ -211,10 +214,18 @@ std::string help_text(const std::string& command) {
            "  distribute  write a Slurm batch script or Kubernetes Jobs running N segments\n"
            "  compare   compare two results: changes with confidence intervals and verdicts\n"
            "  history   store results and find where a metric changed across runs\n"
+           "  agent     run one Sentinel task (JSON) and print the task result\n"
+           "  serve     run tasks submitted over HTTP (token, allowed targets, SQLite)\n"
            "  version   print the version\n\n"
            "perf-agent COMMAND --help shows the options of a command.\n";
   }
   return out.str();
+}
+
+bool is_run_option(const std::string& long_name) {
+  po::options_description run;
+  run.add(general_options()).add(selection_options()).add(load_options());
+  return run.find_nothrow(long_name, false) != nullptr;
 }
 
 void add_flows(plan::PlanRequest& request, const CommandLine& cl) {
@@ -237,10 +248,10 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
       cl.command != "merge" && cl.command != "distribute" && cl.command != "compare" &&
-      cl.command != "history")
-    throw UserError(
-        "unknown command '" + cl.command +
-        "' (commands: run, plan, plugins, merge, distribute, compare, history, version, help)");
+      cl.command != "history" && cl.command != "agent" && cl.command != "serve")
+    throw UserError("unknown command '" + cl.command +
+                    "' (commands: run, plan, plugins, merge, distribute, compare, history, "
+                    "agent, serve, version, help)");
 
   po::options_description options;
   options.add(general_options());
@@ -269,6 +280,10 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add(compare_options());
   } else if (cl.command == "history") {
     options.add(history_options());
+  } else if (cl.command == "agent") {
+    options.add(agent_options());
+  } else if (cl.command == "serve") {
+    options.add(serve_options());
   }
   po::positional_options_description positional;
   if (cl.command == "merge" || cl.command == "compare" || cl.command == "history")
@@ -375,6 +390,16 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (vm.count("db")) cl.db_path = vm["db"].as<std::string>();
   if (vm.count("case")) cl.case_id = vm["case"].as<std::string>();
   if (vm.count("metric")) cl.metric = vm["metric"].as<std::string>();
+  if (vm.count("task")) cl.task_file = vm["task"].as<std::string>();
+  if (vm.count("listen")) cl.listen = vm["listen"].as<std::string>();
+  if (vm.count("token-file")) cl.token_file = vm["token-file"].as<std::string>();
+  cl.allow_targets = list<std::string>(vm, "allow-target");
+  const std::pair<const char*, std::string*> limits[] = {
+      {"max-running", &cl.max_running}, {"max-queued", &cl.max_queued},
+      {"max-body", &cl.max_body},       {"max-users", &cl.max_users},
+      {"max-rate", &cl.max_rate},       {"max-duration", &cl.max_duration}};
+  for (const auto& [flag, field] : limits)
+    if (vm.count(flag)) *field = vm[flag].as<std::string>();
 
   // Settings flags, by setting key, with the flag's name for messages.
   auto& in = cl.settings_input;

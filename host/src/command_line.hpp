@@ -66,6 +66,13 @@ struct CommandLine {
   std::string case_id;                   // --case
   std::string metric;                    // --metric
   std::string baseline;                  // run --baseline FILE
+
+  // agent and serve (service_options.cpp), as given; serve_command.cpp checks the numbers
+  std::string task_file;                   // agent --task
+  std::string listen;                      // serve --listen ADDRESS:PORT
+  std::string token_file;                  // serve --token-file
+  std::vector<std::string> allow_targets;  // serve --allow-target GLOB
+  std::string max_running, max_queued, max_body, max_users, max_rate, max_duration;
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.
@@ -75,6 +82,16 @@ CommandLine parse_command_line(int argc, char** argv);
 boost::program_options::options_description compare_options();
 boost::program_options::options_description history_options();
 std::string analysis_help(const std::string& command);  // usage lines of compare or history
+
+// The options of agent and serve (service_options.cpp).
+boost::program_options::options_description agent_options();
+boost::program_options::options_description serve_options();
+std::string service_help(const std::string& command);  // usage lines of agent or serve
+
+// Whether a task's parameter (DESIGN §10.3, a long option name) names a run option it may set;
+// `why` says why not. Over the network, options naming local files or code are refused.
+bool is_run_option(const std::string& long_name);
+bool task_may_set(const std::string& long_name, bool from_network, std::string& why);
 
 // The flows a plan is to list and run: the config file's `flows:`, --flow and --flows.
 void add_flows(plan::PlanRequest& request, const CommandLine& cl);

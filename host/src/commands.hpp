@@ -13,6 +13,8 @@ int merge_command(const CommandLine& cl);
 int compare_command(const CommandLine& cl);
 int history_command(const CommandLine& cl);
 int distribute_command(const CommandLine& cl);
+int agent_command(const CommandLine& cl);
+int serve_command(const CommandLine& cl);
 
 // The plan `run` would make (or read, with --plan) for this command line; `test_ids` gets the
 // test types it names.

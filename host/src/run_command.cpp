@@ -8,6 +8,7 @@
 #include "perf/util/user_error.hpp"
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
+#include "run_setup.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -112,10 +113,11 @@ std::vector<std::pair<double, double>> parse_stages(const std::vector<std::strin
   return stages;
 }
 
-int run_command(const CommandLine& cl) {
+PreparedRun prepare_run(const CommandLine& cl, const plugins::PluginRegistry& registry) {
   auto settings = settings::resolve_settings(cl.settings_input);
   settings.stages = parse_stages(cl.stages);
-  run::RunOptions options;
+  PreparedRun prepared;
+  auto& options = prepared.options;
   options.thresholds = verdict::parse_thresholds(cl.thresholds);
   options.quick = cl.spec.empty() && cl.plan_file.empty();
   if (!cl.spec.empty() && !cl.plan_file.empty())
@@ -136,28 +138,21 @@ int run_command(const CommandLine& cl) {
     throw UserError("run: --max-change and --min-effect compare with a baseline; give --baseline");
   }
 
-  plugins::PluginRegistry registry;
-  registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));
-  warn_about_plugins(registry);
-  const auto reporters = make_reporters(cl, registry);
-  auto plan = plan_for_run(cl, settings, options.quick, registry, options.test_ids);
-  std::map<std::string, std::shared_ptr<api::TestType>> types;
+  auto& plan = prepared.plan;
+  plan = plan_for_run(cl, settings, options.quick, registry, options.test_ids);
   for (const auto& c : plan.test_cases) {
-    if (types.count(c.test_type)) continue;
+    if (prepared.test_types.count(c.test_type)) continue;
     if (const auto* plugin = registry.find(c.test_type, api::PluginKind::test_type)) {
-      types[c.test_type] = registry.create_test_type(*plugin);
+      prepared.test_types[c.test_type] = registry.create_test_type(*plugin);
       if (plugin->traits & api::trait_segments_divide)
         options.segment_dividing_types.insert(c.test_type);
     }
   }
-  std::vector<std::string> warnings;
   options.decoration =
       run::decoration_for({cl.headers, cl.bearer_token, cl.basic_auth, cl.api_key},
-                          plan.security_schemes, options.quick ? nullptr : &warnings);
-  for (const auto& w : warnings) {
-    std::cerr << "perf-agent: warning: " << w << "\n";
+                          plan.security_schemes, options.quick ? nullptr : &prepared.warnings);
+  for (const auto& w : prepared.warnings)
     plan.skipped.push_back({"", "", "", "warning: " + w});  // and in the report's plan notes
-  }
   options.tls = {cl.insecure, cl.ca_file};
   options.arrivals =
       cl.arrivals == "poisson" ? engine::ArrivalProcess::poisson : engine::ArrivalProcess::uniform;
@@ -177,7 +172,18 @@ int run_command(const CommandLine& cl) {
   progress->set_plan(plan.test_cases, settings.time_scale);
   if (!cl.quiet) std::cerr << "perf-agent: " << plan::planned_time_text(planned) << "\n";
   options.settings = std::move(settings);
-  run::Runner runner(std::move(plan), std::move(types), std::move(options));
+  return prepared;
+}
+
+int run_command(const CommandLine& cl) {
+  plugins::PluginRegistry registry;
+  registry.load_folders(plugins::plugin_folders(cl.plugin_dirs));
+  warn_about_plugins(registry);
+  const auto reporters = make_reporters(cl, registry);
+  auto prepared = prepare_run(cl, registry);
+  for (const auto& w : prepared.warnings) std::cerr << "perf-agent: warning: " << w << "\n";
+  run::Runner runner(std::move(prepared.plan), std::move(prepared.test_types),
+                     std::move(prepared.options));
 
   // Reporters before the progress display: once a second shows on the terminal, every live
   // reporter has it too.

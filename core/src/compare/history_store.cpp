@@ -1,7 +1,9 @@
 #include "perf/compare/history_store.hpp"
 
+#include "../util/sqlite_statement.hpp"
 #include "perf/compare/run_comparison.hpp"
 #include "perf/report/result_json.hpp"
+#include "perf/util/instant.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <openssl/evp.h>
@@ -16,6 +18,9 @@
 namespace perf::compare {
 
 namespace {
+
+using util::exec;
+using util::Statement;
 
 // Version 1. `runs` keeps the whole result JSON so that later features (comparing with any
 // stored run, the service's task results) need no second store; `case_metrics` is what the
@@ -46,61 +51,6 @@ CREATE INDEX IF NOT EXISTS case_metrics_series
   ON case_metrics (case_id, metric, case_started_unix_ms);
 )sql";
 
-// A prepared statement that finalizes itself.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw std::runtime_error(std::string("history database: ") + sqlite3_errmsg(db));
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int i, const std::string& text) {
-    sqlite3_bind_text(stmt_, i, text.data(), int(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  // True while there is a row; throws on an error.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw std::runtime_error(std::string("history database: ") + sqlite3_errmsg(db_));
-  }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-  double real(int column) const { return sqlite3_column_double(stmt_, column); }
-  std::string text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_, column);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : "unknown error";
-    sqlite3_free(error);
-    throw std::runtime_error("history database: " + message);
-  }
-}
-
 std::string sha256_hex(const std::string& text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -112,12 +62,6 @@ std::string sha256_hex(const std::string& text) {
     hex += two;
   }
   return hex;
-}
-
-std::int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 }  // namespace
@@ -189,7 +133,7 @@ std::optional<std::int64_t> HistoryStore::add_run(const api::RunSummary& run,
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     insert.bind(1, source).bind(2, digest).bind(3, run.info.tool).bind(4, run.info.target);
     insert.bind(5, run.verdict).bind(6, run.info.started_unix_ms).bind(7, run.finished_unix_ms);
-    insert.bind(8, now_unix_ms()).bind(9, result).step();
+    insert.bind(8, util::now_unix_ms()).bind(9, result).step();
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     Statement metric(db_,
                      "INSERT OR REPLACE INTO case_metrics (run_id, case_id, case_started_unix_ms, "

@@ -90,4 +90,10 @@ Clock::time_point parse_instant(std::string_view text, std::string_view where) {
                   std::string(text) + "'");
 }
 
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace perf::util

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string_view>
 
 namespace perf::util {
 
 // Throws perf::UserError naming `where` and the expected forms.
 std::chrono::system_clock::time_point parse_instant(std::string_view text, std::string_view where);
+
+// Now as Unix milliseconds, the unit of every stored and reported time.
+std::int64_t now_unix_ms();
 
 }  // namespace perf::util
