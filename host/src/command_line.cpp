@@ -132,6 +132,9 @@ po::options_description load_options() {
       "beyond it fails the run (exit 1), as a threshold does")(
       "min-effect", po::value<std::vector<std::string>>()->composing(),
       "with --baseline: PCT or METRIC:PCT, as perf-agent compare's");
+  o.add_options()("live", po::value<std::string>(),
+                  "ADDRESS:PORT: serve the live dashboard (/), the WebSocket stream and /metrics "
+                  "while the run goes on (a token for this run is printed with the URL)");
   return o;
 }
 
@@ -387,6 +390,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.inputs = list<std::string>(vm, "input");
   cl.max_changes = list<std::string>(vm, "max-change");
   cl.min_effects = list<std::string>(vm, "min-effect");
+  if (vm.count("live")) cl.live = vm["live"].as<std::string>();
   if (vm.count("db")) cl.db_path = vm["db"].as<std::string>();
   if (vm.count("case")) cl.case_id = vm["case"].as<std::string>();
   if (vm.count("metric")) cl.metric = vm["metric"].as<std::string>();

@@ -62,6 +62,7 @@ struct CommandLine {
   // compare and history (analysis_options.cpp)
   std::vector<std::string> max_changes;  // --max-change METRIC:PERCENT
   std::vector<std::string> min_effects;  // --min-effect PCT or METRIC:PCT, in order
+  std::string live;                      // run --live ADDRESS:PORT
   std::string db_path;                   // --db ("" for the default)
   std::string case_id;                   // --case
   std::string metric;                    // --metric

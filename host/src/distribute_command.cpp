@@ -25,14 +25,14 @@ namespace {
 
 // Options a segment must not get as given: distribute's own, the planning ones (the plan file
 // replaces them) and those each segment gets its own value of.
-const std::set<std::string> dropped_with_value = {"--engine",    "--segments",     "-o",
-                                                  "--output",    "--image",        "--start-delay",
-                                                  "--spec",      "--include-path", "--exclude-path",
-                                                  "--tag",       "--operation-id", "--methods",
-                                                  "--data",      "--body-fields",  "--flow",
-                                                  "--plan",      "--segment",      "--start-at",
-                                                  "--report",    "--baseline",     "--max-change",
-                                                  "--min-effect"};
+const std::set<std::string> dropped_with_value = {"--engine", "--segments",     "-o",
+                                                  "--output", "--image",        "--start-delay",
+                                                  "--spec",   "--include-path", "--exclude-path",
+                                                  "--tag",    "--operation-id", "--methods",
+                                                  "--data",   "--body-fields",  "--flow",
+                                                  "--plan",   "--segment",      "--start-at",
+                                                  "--report", "--baseline",     "--max-change",
+                                                  "--live",   "--min-effect"};
 const std::set<std::string> dropped_flags = {"--allow-unsafe-methods", "--flows", "--quiet", "-q"};
 
 // The run options every segment gets: the command line as given, less what is dropped above.

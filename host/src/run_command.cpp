@@ -1,6 +1,7 @@
 // `perf-agent run`: the command line turned into a plan, plugins and a Runner; Ctrl-C and SIGTERM
 // become stop requests; the exit code is the Runner's.
 #include "commands.hpp"
+#include "live_run.hpp"
 #include "perf/http/url.hpp"
 #include "perf/plan/planned_time.hpp"
 #include "perf/run/runner.hpp"
@@ -18,6 +19,7 @@
 #include <cstring>
 #include <future>
 #include <iostream>
+#include <optional>
 
 namespace perf::host {
 
@@ -166,11 +168,6 @@ PreparedRun prepare_run(const CommandLine& cl, const plugins::PluginRegistry& re
   options.target_metrics = cl.target_metrics;
   options.tool = std::string("perf-agent ") + PERF_AGENT_VERSION;
   options.spec = cl.spec;
-  // Said before any load: a newcomer's run of a whole spec can take hours.
-  const auto planned = plan::planned_time(plan.test_cases, settings.time_scale);
-  auto progress = std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2));
-  progress->set_plan(plan.test_cases, settings.time_scale);
-  if (!cl.quiet) std::cerr << "perf-agent: " << plan::planned_time_text(planned) << "\n";
   options.settings = std::move(settings);
   return prepared;
 }
@@ -182,8 +179,23 @@ int run_command(const CommandLine& cl) {
   const auto reporters = make_reporters(cl, registry);
   auto prepared = prepare_run(cl, registry);
   for (const auto& w : prepared.warnings) std::cerr << "perf-agent: warning: " << w << "\n";
+  // Said before any load: a newcomer's run of a whole spec can take hours.
+  const double time_scale = prepared.options.settings.time_scale;
+  auto progress = std::make_shared<ProgressDisplay>(!cl.quiet, ::isatty(2));
+  progress->set_plan(prepared.plan.test_cases, time_scale);
+  if (!cl.quiet)
+    std::cerr << "perf-agent: "
+              << plan::planned_time_text(plan::planned_time(prepared.plan.test_cases, time_scale))
+              << "\n";
   run::Runner runner(std::move(prepared.plan), std::move(prepared.test_types),
                      std::move(prepared.options));
+  // --live: the dashboard, the stream and /metrics while the run goes on. Before the reporters
+  // subscribe: its followers see each second no later than the reports do.
+  std::optional<LiveRun> live;
+  if (!cl.live.empty()) {
+    live.emplace(cl.live, runner);
+    std::cerr << "perf-agent: live at " << live->url() << std::endl;
+  }
 
   // Reporters before the progress display: once a second shows on the terminal, every live
   // reporter has it too.

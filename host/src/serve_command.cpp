@@ -1,7 +1,9 @@
 // `perf-agent serve` (DESIGN §10.3): the flags turned into the service's policy and limits, the
 // token, the database, and the HTTP server with the task routes. SIGINT/SIGTERM stop it.
 #include "commands.hpp"
+#include "listen_address.hpp"
 #include "perf/exec/executor.hpp"
+#include "perf/live/live_views.hpp"
 #include "perf/server/bearer_token.hpp"
 #include "perf/server/http_server.hpp"
 #include "perf/util/user_error.hpp"
@@ -49,37 +51,10 @@ std::size_t whole_number(const std::string& text, const char* flag, std::size_t 
   return std::size_t(n);
 }
 
-// "127.0.0.1:8089", "[::1]:8089", "0.0.0.0:0".
-asio::ip::tcp::endpoint parse_listen(const std::string& text) {
-  const auto colon = text.rfind(':');
-  std::string host = colon == std::string::npos ? "" : text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
-  unsigned long port = 70000;
-  try {
-    std::size_t used = 0;
-    const std::string port_text = text.substr(colon + 1);
-    port = std::stoul(port_text, &used);
-    if (used != port_text.size()) port = 70000;
-  } catch (const std::exception&) {
-  }
-  if (colon == std::string::npos || ec || port > 65535)
-    throw UserError("--listen '" + text + "': expected ADDRESS:PORT, e.g. 127.0.0.1:8089");
-  return {address, static_cast<unsigned short>(port)};
-}
-
-std::string url_of(const asio::ip::tcp::endpoint& e) {
-  const auto a = e.address();
-  return "http://" + (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
-         std::to_string(e.port());
-}
-
 }  // namespace
 
 int serve_command(const CommandLine& cl) {
-  const auto endpoint = parse_listen(cl.listen.empty() ? "127.0.0.1:8089" : cl.listen);
+  const auto endpoint = parse_listen(cl.listen.empty() ? "127.0.0.1:8089" : cl.listen, "--listen");
   ServiceLimits limits;
   limits.max_running = whole_number(cl.max_running, "--max-running", 1, 1);
   limits.max_queued = whole_number(cl.max_queued, "--max-queued", 16, 0);
@@ -126,6 +101,12 @@ int serve_command(const CommandLine& cl) {
   auto router = std::make_shared<server::Router>();
   router->guard("/api/", [&token](const server::Request& r) { return token->check(r); });
   tasks.add_routes(*router);
+  // Live views (DESIGN §10.3): each task's stream, /metrics over every run, the dashboard.
+  live::LiveViews views(*token);
+  views.exposition().set_task_states([&store] { return store.count_by_status(); });
+  tasks.watch_runs(
+      [&views](const std::string& task_id, run::MetricsBus& bus) { views.watch(task_id, bus); });
+  views.add_routes(*router);
 
   // The shared executor: two contexts for the connections (a submit planning a large spec
   // never holds up status polls) and the control thread for the acceptor and the signals.

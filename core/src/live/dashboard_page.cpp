@@ -11,7 +11,7 @@ namespace {
 // The script keeps what it drew in data attributes and records every error it sees in #errors,
 // so that a headless browser's DOM dump shows both (tests/integration/live_test.cpp).
 const char* page_head = R"PAGE(<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>perf-agent live</title><style>
+<title>perf-agent live</title><link rel="icon" href="data:,"><style>
 body{font:14px/1.4 system-ui,sans-serif;margin:18px;color:#1d2329;background:#fafbfc}
 h1{font-size:20px;margin:0 0 6px}.meta{color:#57606a}
 table{border-collapse:collapse;background:#fff;margin:8px 0}
@@ -25,7 +25,7 @@ svg{margin:4px 10px 4px 0;background:#fff}.frame{fill:none;stroke:#d0d7de}
 .passed{color:#1a7f37}.failed,.error{color:#cf222e}.warning{color:#9a6700}
 </style></head><body>
 <h1>perf-agent live</h1><div class="meta" id="status">connecting</div>
-<form id="login" hidden>Token: <input id="token" type="password" size="70"> <button>Open</button></form>
+<div id="login" hidden>Token: <input id="token" type="text" size="70" autocomplete="off" spellcheck="false"> <button id="open">Open</button></div>
 <table id="tasks"><thead><tr><th>task</th><th>status</th><th>created</th><th>finished</th><th>result</th></tr></thead><tbody></tbody></table>
 <div id="cases"></div><pre id="errors"></pre>
 <script>)PAGE";
@@ -48,7 +48,7 @@ const api = path => fetch(path, {headers: {Authorization: "Bearer " + token}}).t
 function askToken() {
   const form = document.getElementById("login");
   form.hidden = false;
-  form.onsubmit = e => { e.preventDefault(); token = document.getElementById("token").value.trim(); sessionStorage.setItem("perf-agent-token", token); form.hidden = true; refresh(); };
+  document.getElementById("open").onclick = () => { token = document.getElementById("token").value.trim(); sessionStorage.setItem("perf-agent-token", token); form.hidden = true; refresh(); };
 }
 function cell(row, text) { const td = row.insertCell(); td.textContent = text == null ? "" : text; return td; }
 function refresh() {
@@ -151,9 +151,11 @@ function chart(title, unit, lines, points) {
   add("text", {x: L - 3, y: T + 8, class: "ax", "text-anchor": "end"}, fmt(ymax));
   add("text", {x: L - 3, y: H - B, class: "ax", "text-anchor": "end"}, "0");
   add("text", {x: W - R, y: H - 8, class: "ax", "text-anchor": "end"}, xmax.toFixed(0) + " s");
-  for (const [k, color] of lines) {
+  let legendX = W - R;
+  for (const [k, color] of lines.slice().reverse()) {
     const xy = points.filter(p => p[k] != null).map(p => px(p.t_s).toFixed(1) + "," + py(p[k]).toFixed(1));
     if (xy.length) add("polyline", {points: xy.join(" "), fill: "none", stroke: color, "stroke-width": 1.5});
+    if (lines.length > 1) { add("text", {x: legendX, y: 13, class: "ax", "text-anchor": "end", style: "fill:" + color}, k.replace("_ms", "")); legendX -= 30; }
   }
   return svg;
 }

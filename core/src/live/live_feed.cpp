@@ -48,6 +48,16 @@ bool LiveFeed::ended() const {
   return ended_;
 }
 
+std::optional<std::string> LiveFeed::end_status() const {
+  std::lock_guard lock(mutex_);
+  return ended_ ? std::optional<std::string>(end_status_text_) : std::nullopt;
+}
+
+std::size_t LiveFeed::followers() const {
+  std::lock_guard lock(mutex_);
+  return followers_.size();
+}
+
 void LiveFeed::set_end_status(std::function<std::string(const api::RunSummary&)> status) {
   std::lock_guard lock(mutex_);
   end_status_ = std::move(status);
@@ -116,12 +126,13 @@ void LiveFeed::run_finished(const api::RunSummary& summary) {
     std::lock_guard lock(mutex_);
     status = end_status_;
   }
-  publish(json::serialize(json::object{{"type", "end"},
-                                       {"status", status ? status(summary) : status_of(summary)},
-                                       {"exit_code", summary.exit_code}}),
+  const std::string text = status ? status(summary) : status_of(summary);
+  publish(json::serialize(
+              json::object{{"type", "end"}, {"status", text}, {"exit_code", summary.exit_code}}),
           true);
   std::lock_guard lock(mutex_);
   ended_ = true;
+  end_status_text_ = text;
 }
 
 }  // namespace perf::live

@@ -2,7 +2,7 @@
 
 #include "perf/metrics/latency_histogram.hpp"
 
-#include <cstdio>
+#include <charconv>
 #include <sstream>
 
 namespace perf::live {
@@ -23,11 +23,12 @@ std::string label_value(const std::string& text) {
   return out;
 }
 
-// Integers as integers; the format takes Go's float syntax, which %.17g is a subset of.
+// The shortest text that reads back as the same double ("0.0025", "30765"): the format takes
+// Go's float syntax, of which this is a subset.
 std::string number(double v) {
   char b[40];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
+  const auto [end, ec] = std::to_chars(b, b + sizeof b, v);
+  return std::string(b, ec == std::errc() ? end : b);
 }
 
 std::string status_class(int status) {

@@ -1,5 +1,7 @@
 #include "perf/server/bearer_token.hpp"
 
+#include <boost/beast/websocket/rfc6455.hpp>
+
 #include "perf/util/user_error.hpp"
 
 #include <openssl/crypto.h>
@@ -42,7 +44,7 @@ BearerToken BearerToken::from_file(const std::filesystem::path& file) {
   return BearerToken(std::move(token));
 }
 
-BearerToken BearerToken::generate(const std::filesystem::path& file) {
+BearerToken BearerToken::random() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes for a token");
   static const char hex[] = "0123456789abcdef";
@@ -51,6 +53,11 @@ BearerToken BearerToken::generate(const std::filesystem::path& file) {
     token += hex[b >> 4];
     token += hex[b & 15];
   }
+  return BearerToken(std::move(token));
+}
+
+BearerToken BearerToken::generate(const std::filesystem::path& file) {
+  std::string token = random().value();
   std::error_code ec;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   // Created 0600 from the start: never readable by others, not even for a moment.
@@ -71,12 +78,32 @@ bool BearerToken::matches(std::string_view presented) const {
          CRYPTO_memcmp(digest.data(), digest_.data(), digest.size()) == 0;
 }
 
+std::optional<std::string> BearerToken::offered_subprotocol(const Request& request) const {
+  // Browsers cannot set headers on a WebSocket: the dashboard offers `bearer.TOKEN` as one of the
+  // comma-separated subprotocols of the handshake (DESIGN §10.3).
+  const auto field = request[boost::beast::http::field::sec_websocket_protocol];
+  std::string_view rest(field.data(), field.size());
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    auto item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    constexpr std::string_view prefix = "bearer.";
+    if (item.starts_with(prefix) && matches(item.substr(prefix.size()))) return std::string(item);
+  }
+  return std::nullopt;
+}
+
 std::optional<Response> BearerToken::check(const Request& request) const {
   const auto field = request[boost::beast::http::field::authorization];
   const std::string_view header(field.data(), field.size());
   constexpr std::string_view scheme = "Bearer ";
   if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme &&
       matches(header.substr(scheme.size())))
+    return std::nullopt;
+  if (header.empty() && boost::beast::websocket::is_upgrade(request) &&
+      offered_subprotocol(request))
     return std::nullopt;
   auto refusal = error_response(boost::beast::http::status::unauthorized,
                                 header.empty() ? "missing bearer token" : "wrong bearer token",

@@ -147,6 +147,14 @@ std::vector<TaskRecord> TaskStore::list(std::size_t limit) const {
   return out;
 }
 
+std::map<std::string, double> TaskStore::count_by_status() const {
+  std::lock_guard lock(mutex_);
+  Statement q(db_, "SELECT status, COUNT(*) FROM service_tasks GROUP BY status");
+  std::map<std::string, double> out;
+  while (q.step()) out[q.text(0)] = double(q.integer(1));
+  return out;
+}
+
 std::vector<TaskRecord> TaskStore::queued() const {
   std::lock_guard lock(mutex_);
   Statement q(db_,

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class LiveFeed final : public run::RunObserver {
 
   std::vector<Message> history() const;
   bool ended() const;
+  std::optional<std::string> end_status() const;  // the `end` message's status, once sent
+  std::size_t followers() const;
   // `end`'s status: set by the owner before the run ends ("success", "failed", "cancelled");
   // by default derived from the summary.
   void set_end_status(std::function<std::string(const api::RunSummary&)> status);
@@ -48,6 +51,7 @@ class LiveFeed final : public run::RunObserver {
   std::map<int, std::function<void(const Message&)>> followers_;
   int next_id_ = 1;
   bool ended_ = false;
+  std::string end_status_text_;
   std::map<std::string, std::chrono::steady_clock::time_point> case_started_;
   std::function<std::string(const api::RunSummary&)> end_status_;
 };

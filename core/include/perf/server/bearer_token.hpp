@@ -21,13 +21,19 @@ class BearerToken {
   static BearerToken from_file(const std::filesystem::path& file);
   // 32 random bytes as hex (OpenSSL's RAND_bytes), written to `file` with mode 0600.
   static BearerToken generate(const std::filesystem::path& file);
+  // The same, kept in memory only (`run --live`: the token lives as long as the run).
+  static BearerToken random();
 
   // Compares SHA-256 digests with CRYPTO_memcmp: the time taken says nothing about how much of
   // the token, or of its length, was right.
   bool matches(std::string_view presented) const;
   // A guard for Router::guard: 401 with `WWW-Authenticate: Bearer` unless the request carries
-  // `Authorization: Bearer TOKEN`.
+  // `Authorization: Bearer TOKEN`, or is a WebSocket upgrade offering the subprotocol
+  // `bearer.TOKEN` (browsers cannot set headers on a WebSocket).
   std::optional<Response> check(const Request& request) const;
+  // The `bearer.TOKEN` subprotocol a WebSocket handshake offers with the right token: the
+  // server must name it in its answer, or the browser drops the connection.
+  std::optional<std::string> offered_subprotocol(const Request& request) const;
 
   const std::string& value() const { return token_; }
 

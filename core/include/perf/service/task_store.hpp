@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -50,6 +51,8 @@ class TaskStore {
   std::optional<TaskRecord> get(const std::string& task_id) const;
   // Newest first, without the JSON texts.
   std::vector<TaskRecord> list(std::size_t limit) const;
+  // How many tasks are in each status (perf_agent_tasks{state} of /metrics).
+  std::map<std::string, double> count_by_status() const;
   // Tasks waiting to run, oldest first (a restart queues them again).
   std::vector<TaskRecord> queued() const;
   // At start: tasks still `running` belonged to a process that died; they become `error`
