@@ -10,6 +10,9 @@
 // messages or process exits.
 #define BOOST_TEST_MODULE live
 #include "http_call.hpp"
+#include "perf/exec/executor.hpp"
+#include "perf/live/live_views.hpp"
+#include "perf/server/http_server.hpp"
 #include "perf/util/document.hpp"
 #include "process.hpp"
 
@@ -23,6 +26,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <regex>
 #include <thread>
 
@@ -227,6 +231,61 @@ BOOST_AUTO_TEST_CASE(run_live_streams_every_second_and_the_stream_adds_up_to_the
   const auto result = perf::util::load_document(report).as_object();
   const auto& metrics_json = result.at("test_cases").as_array()[0].at("metrics").as_object();
   BOOST_TEST(streamed == metrics_json.at("total_requests").to_number<std::uint64_t>());
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_reading_is_dropped_and_never_slows_the_run) {
+  // In process: the live views on a server of their own, a client with a tiny receive buffer
+  // that reads nothing, and a run publishing far more than the socket buffers hold. Publishing
+  // must go on at once (the bus only queues), and the server must drop the client.
+  perf::exec::Executor executor(1);
+  const perf::server::BearerToken token("slow-client-token");
+  perf::live::LiveViews views(token);
+  perf::run::MetricsBus bus;
+  views.watch("slow", bus);
+  auto router = std::make_shared<perf::server::Router>();
+  views.add_routes(*router);
+  perf::server::HttpServer server(executor, {asio::ip::make_address("127.0.0.1"), 0}, router,
+                                  perf::server::Limits{});
+  server.start();
+  const auto port = std::to_string(server.local_endpoint().port());
+
+  asio::io_context context;
+  beast::websocket::stream<asio::ip::tcp::socket> ws(context);
+  ws.next_layer().open(asio::ip::tcp::v4());
+  ws.next_layer().set_option(asio::socket_base::receive_buffer_size(4096));
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.local_endpoint().port()});
+  ws.set_option(beast::websocket::stream_base::decorator([&](beast::websocket::request_type& r) {
+    r.set(beast::http::field::authorization, "Bearer slow-client-token");
+  }));
+  ws.handshake("127.0.0.1:" + port, "/api/v1/tasks/slow/live");
+
+  const std::size_t published = 20000;  // ~5 MB of messages: more than any socket buffer here
+  perf::api::Snapshot s;
+  s.case_id = std::string(200, 'c');
+  for (std::size_t i = 0; i < published; ++i) {
+    s.point.requests = 1;
+    bus.interval(s);
+  }
+  // Now read: what the buffers held, then the close (1008) or the end of the connection.
+  std::size_t received = 0;
+  beast::error_code ec;
+  for (;;) {
+    beast::flat_buffer buffer;
+    ws.read(buffer, ec);
+    if (ec) break;
+    ++received;
+  }
+  BOOST_TEST_MESSAGE("slow client got " << received << " of " << published
+                                        << " messages: " << ec.message());
+  BOOST_TEST(received < published);
+  if (ec == beast::websocket::error::closed)
+    BOOST_TEST(int(ws.reason().code) == int(beast::websocket::close_code::policy_error));
+  std::promise<void> stopped;
+  asio::post(executor.control(), [&] {
+    server.stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
 }
 
 BOOST_AUTO_TEST_CASE(a_real_prometheus_scrapes_the_service_and_the_dashboard_matches_the_result) {

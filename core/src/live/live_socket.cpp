@@ -72,7 +72,8 @@ class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
     ws_.async_write(asio::buffer(*queue_.front()),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
                       self->writing_ = false;
-                      if (ec) return self->stop();
+                      // Closing meanwhile emptied the queue: nothing is left to pop.
+                      if (ec || self->closing_) return self->stop();
                       self->queue_.pop_front();
                       if (self->backlog_limit_ > max_backlog) --self->backlog_limit_;
                       self->write_next();

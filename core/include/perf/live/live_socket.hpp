@@ -1,6 +1,7 @@
 // One WebSocket client of a live stream (DESIGN §10.3 `GET /api/v1/tasks/{id}/live`): the
 // handshake, the history so far, then each new message as the run publishes it. A client that
-// falls more than `max_backlog` messages behind is dropped (close code 1008): the run publishes
+// falls more than `max_backlog` messages behind is dropped (closed, with code 1008 when no write
+// is under way): the run publishes
 // into a queue and never waits for a socket.
 #pragma once
 
