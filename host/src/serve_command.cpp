@@ -7,6 +7,7 @@
 #include "perf/server/bearer_token.hpp"
 #include "perf/server/http_server.hpp"
 #include "perf/util/user_error.hpp"
+#include "task_report_page.hpp"
 #include "task_service.hpp"
 
 #include <boost/asio/signal_set.hpp>
@@ -107,6 +108,7 @@ int serve_command(const CommandLine& cl) {
   tasks.watch_runs(
       [&views](const std::string& task_id, run::MetricsBus& bus) { views.watch(task_id, bus); });
   views.add_routes(*router);
+  add_report_page_route(*router, store, registry);
 
   // The shared executor: two contexts for the connections (a submit planning a large spec
   // never holds up status polls) and the control thread for the acceptor and the signals.

@@ -374,6 +374,14 @@ BOOST_AUTO_TEST_CASE(a_real_prometheus_scrapes_the_service_and_the_dashboard_mat
   BOOST_TEST(body_attribute(dom, "data-requests") == std::to_string(total), dom.substr(0, 3000));
   BOOST_TEST(body_attribute(dom, "data-ended") == "success");
   BOOST_TEST(body_attribute(dom, "data-errors").empty());
+  // The finished task's HTML report, linked from the task list.
+  BOOST_TEST(dom.find("/api/v1/tasks/live-1/report.html") != std::string::npos);
+  const auto page = http_call(url, "GET", "/api/v1/tasks/live-1/report.html", token);
+  BOOST_TEST(page.status == 200);
+  BOOST_TEST(page.body.find("<h1>Performance report") != std::string::npos);
+  BOOST_TEST(page.body.find("load_test:GET:/:custom") != std::string::npos);
+  BOOST_TEST(http_call(url, "GET", "/api/v1/tasks/live-1/report.html").status == 401);
+  BOOST_TEST(http_call(url, "GET", "/api/v1/tasks/nope/report.html", token).status == 404);
   service.signal(SIGTERM);
   service.wait();
   prometheus.signal(SIGTERM);

@@ -65,7 +65,16 @@ function refresh() {
       link.href = "/api/v1/tasks/" + encodeURIComponent(t.task_id);
       link.textContent = "JSON";
       link.onclick = e => { e.preventDefault(); e.stopPropagation(); api(link.getAttribute("href")).then(r => { const w = window.open(); if (w) w.document.body.textContent = JSON.stringify(r, null, 2); }); };
-      row.insertCell().append(link);
+      const cellOf = row.insertCell();
+      cellOf.append(link);
+      if (["success", "failed", "cancelled", "error"].includes(t.status)) {
+        // The HTML report of a finished task: fetched with the token, shown as a page of its own.
+        const page = document.createElement("a");
+        page.href = "/api/v1/tasks/" + encodeURIComponent(t.task_id) + "/report.html";
+        page.textContent = "report";
+        page.onclick = e => { e.preventDefault(); e.stopPropagation(); fetch(page.getAttribute("href"), {headers: {Authorization: "Bearer " + token}}).then(r => r.ok ? r.text() : Promise.reject(new Error("report: HTTP " + r.status))).then(html => { const w = window.open(URL.createObjectURL(new Blob([html], {type: "text/html"}))); if (!w) statusLine.textContent = "allow pop-ups to open the report"; }).catch(err => { statusLine.textContent = String(err.message || err); }); };
+        cellOf.append(" ", page);
+      }
       row.onclick = () => follow(t.task_id);
     }
     if (!following && list.tasks.length) {
