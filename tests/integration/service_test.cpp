@@ -231,7 +231,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_task_keeps_what_was_measured) {
   BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(10)));
   BOOST_TEST_REQUIRE(task.at("status").as_string() == "cancelled", json::serialize(task));
   const double measured = metric(task, "total_requests");
-  BOOST_TEST(measured >= 200);
+  BOOST_TEST(measured >= 199);  // the server also counted the pre-flight request
   BOOST_TEST(measured <= double(target.requests()));
   BOOST_TEST(first_case(task).at("metrics").at("throughput").to_number<double>() > 0);
   // Ended: a second cancel is refused.
@@ -298,7 +298,8 @@ BOOST_AUTO_TEST_CASE(sigterm_stops_the_service_and_its_running_task_is_interrupt
   const auto task = restarted.get("stopped");
   BOOST_TEST(task.at("status").as_string() == "error");
   BOOST_TEST(task.at("error_message").as_string().starts_with("interrupted"));
-  BOOST_TEST(metric(task, "total_requests") >= 20);  // what was measured is kept
+  // What was measured is kept: all the server saw but the pre-flight request.
+  BOOST_TEST(metric(task, "total_requests") >= 19);
 }
 
 BOOST_AUTO_TEST_CASE(a_task_is_stopped_at_max_duration_with_what_was_measured) {
