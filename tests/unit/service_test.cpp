@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace json = boost::json;
 namespace http = boost::beast::http;
@@ -172,6 +173,16 @@ BOOST_AUTO_TEST_CASE(the_store_is_private_and_in_wal_mode) {
   BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0600u);
   BOOST_TEST(query_one(file, "PRAGMA journal_mode") == "wal");
+}
+
+BOOST_AUTO_TEST_CASE(a_history_file_readable_by_others_becomes_private_when_it_holds_tasks) {
+  const auto file = fresh_db("shared-history");
+  { std::ofstream(file.string()) << ""; }
+  ::chmod(file.c_str(), 0644);
+  service::TaskStore store(file);
+  struct stat st {};
+  BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 0777) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
