@@ -159,6 +159,22 @@ BOOST_AUTO_TEST_CASE(agent_prints_the_task_json_of_one_task) {
   BOOST_TEST(task.at("result").at("verdict").is_string());
 }
 
+BOOST_AUTO_TEST_CASE(agent_takes_the_spec_from_the_command_line) {
+  Server demo({demo_api(), "--port", "0"});
+  const auto dir = fresh_folder("agent-spec");
+  auto task = fast_task("perf-test-003", demo.url());
+  task.erase("api_spec");
+  task["parameters"].as_object()["test_types"] = {"caching"};  // the seed's name
+  const auto file = write_file(dir + "/task.json", json::serialize(task));
+  const auto r = run({perf_agent(), "agent", "--task", file, "--spec",
+                      source_dir() + "/examples/demo-api/openapi.yaml", "--quiet"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const auto out = json::parse(r.out).as_object();
+  BOOST_TEST(out.at("status").as_string() == "success");
+  BOOST_TEST(first_case(out).at("test_type").as_string() == "caching_test");
+  BOOST_TEST(metric(out, "total_requests") > 0);
+}
+
 BOOST_AUTO_TEST_CASE(agent_refuses_unknown_parameters_naming_them) {
   const auto dir = fresh_folder("agent-unknown");
   const auto file = write_file(
