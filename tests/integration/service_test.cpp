@@ -175,6 +175,21 @@ BOOST_AUTO_TEST_CASE(agent_takes_the_spec_from_the_command_line) {
   BOOST_TEST(metric(out, "total_requests") > 0);
 }
 
+BOOST_AUTO_TEST_CASE(ctrl_c_cancels_an_agent_task_and_keeps_what_was_measured) {
+  CountingServer target;
+  const auto dir = fresh_folder("agent-ctrl-c");
+  const auto file =
+      write_file(dir + "/task.json", json::serialize(long_task("t-int", target.url())));
+  Process agent({perf_agent(), "agent", "--task", file, "--quiet"});
+  BOOST_TEST_REQUIRE(target.wait_for_requests(100, std::chrono::seconds(30)));
+  agent.signal(SIGINT);
+  const auto r = agent.wait(std::chrono::seconds(20));
+  BOOST_TEST(r.exit_code == 130, r.err);
+  const auto out = json::parse(r.out).as_object();
+  BOOST_TEST(out.at("status").as_string() == "cancelled");
+  BOOST_TEST(metric(out, "total_requests") >= 99);  // all the target saw but the pre-flight
+}
+
 BOOST_AUTO_TEST_CASE(agent_refuses_unknown_parameters_naming_them) {
   const auto dir = fresh_folder("agent-unknown");
   const auto file = write_file(
