@@ -269,6 +269,23 @@ BOOST_AUTO_TEST_CASE(a_cancelled_task_keeps_what_was_measured) {
   BOOST_TEST(http_call(service.url(), "DELETE", "/api/v1/tasks/long-1", token).status == 409);
 }
 
+BOOST_AUTO_TEST_CASE(a_waiting_task_is_cancelled_before_it_runs) {
+  CountingServer target;
+  Service service(fresh_folder("cancel-queued"), {"--max-running", "1"});
+  BOOST_TEST_REQUIRE(service.submit(long_task("busy", target.url())).status == 202);
+  BOOST_TEST_REQUIRE(service.submit(long_task("next", target.url())).status == 202);
+  BOOST_TEST_REQUIRE(target.wait_for_requests(20, std::chrono::seconds(30)));
+  const auto cancelled = http_call(service.url(), "DELETE", "/api/v1/tasks/next", token);
+  BOOST_TEST(cancelled.status == 200, cancelled.body);
+  const auto next = json::parse(cancelled.body).as_object();
+  BOOST_TEST(next.at("status").as_string() == "cancelled");
+  BOOST_TEST(!next.contains("result"));  // it never ran
+  BOOST_TEST(next.at("started_at").is_null());
+  BOOST_TEST(http_call(service.url(), "DELETE", "/api/v1/tasks/busy", token).status == 202);
+  service.wait_for("busy", {"cancelled"});
+  BOOST_TEST(service.get("next").at("status").as_string() == "cancelled");  // and stays so
+}
+
 BOOST_AUTO_TEST_CASE(a_task_running_when_the_service_is_killed_is_interrupted_after_restart) {
   Server demo({demo_api(), "--port", "0"});
   CountingServer target;
@@ -433,6 +450,8 @@ BOOST_AUTO_TEST_CASE(bad_json_and_bad_tasks_get_400_with_the_reason) {
     return std::string(json::parse(r.body).at("error").as_string());
   };
   BOOST_TEST(error_of("{\"task_id\": ").find("request body: not JSON") == 0);
+  BOOST_TEST(http_call(service.url(), "GET", "/api/v1/tasks?limit=0", token).status == 400);
+  BOOST_TEST(http_call(service.url(), "GET", "/api/v1/tasks?limit=x", token).status == 400);
   BOOST_TEST(error_of(R"({"parameters": {}})") == "request body: /task_id: missing (a string)");
   BOOST_TEST(
       error_of(R"({"task_id": "t", "parameters": {"bogus": 1, "target": "http://127.0.0.1:9"}})")
