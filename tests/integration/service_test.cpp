@@ -407,6 +407,12 @@ BOOST_AUTO_TEST_CASE(a_target_outside_allow_target_gets_403) {
   BOOST_TEST(refused.status == 403);
   BOOST_TEST(refused.body.find("127.0.0.2") != std::string::npos, refused.body);
   BOOST_TEST(http_call(service.url(), "GET", "/api/v1/tasks/elsewhere", token).status == 404);
+  // The resource monitor's URL is a target too.
+  auto watched = long_task("watched", "http://127.0.0.1:9");
+  watched["parameters"].as_object()["target_metrics"] = "http://127.0.0.2:9/metrics";
+  const auto monitor = service.submit(watched);
+  BOOST_TEST(monitor.status == 403);
+  BOOST_TEST(monitor.body.find("127.0.0.2") != std::string::npos, monitor.body);
   // --allow-target replaces the default: loopback itself is refused then.
   Service narrow(fresh_folder("forbidden-narrow"), {"--allow-target", "*.example.com"});
   const auto loopback = narrow.submit(long_task("here", "http://127.0.0.1:9"));
