@@ -482,6 +482,9 @@ BOOST_AUTO_TEST_CASE(bad_json_and_bad_tasks_get_400_with_the_reason) {
   BOOST_TEST(
       error_of(R"({"task_id": "t", "parameters": {"users": 5000, "target": "http://127.0.0.1:9"}})")
           .find("--max-users") != std::string::npos);
+  BOOST_TEST(
+      error_of(R"({"task_id": "t", "parameters": {"rate": 50000, "target": "http://127.0.0.1:9"}})")
+          .find("--max-rate") != std::string::npos);
   // Credentials given to a refused task are not logged, nor echoed in the reason.
   error_of(R"({"task_id": "t", "parameters": {"bearer_token": "hunter2", "bogus": 1}})");
   BOOST_TEST(error_of(R"({"task_id": "t", "parameters": {"header": "Authorization hunter2",
