@@ -237,6 +237,10 @@ BOOST_AUTO_TEST_CASE(a_submitted_task_runs_to_success_and_the_history_sees_it) {
   BOOST_TEST_REQUIRE(task.at("status").as_string() == "success", json::serialize(task));
   BOOST_TEST(metric(task, "total_requests") == 10);
   BOOST_TEST(task.at("metadata").at("total_test_cases").to_number<int>() == 1);
+  // The api_spec was written for the planner (mode 0600) and is gone with the task.
+  BOOST_TEST(fs::is_empty(dir + "/tasks.db.specs"));
+  BOOST_TEST(((fs::status(dir + "/tasks.db.specs").permissions() & fs::perms::all) ==
+              fs::perms::owner_all));
 
   const auto listed = http_call(service.url(), "GET", "/api/v1/tasks?limit=5", token);
   BOOST_TEST_REQUIRE(listed.status == 200);
