@@ -345,7 +345,8 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.headers = list<std::string>(vm, "header");
   for (const auto& h : cl.headers)
     if (h.find(':') == std::string::npos || h.front() == ':')
-      throw UserError("--header '" + h + "': expected 'Name: value'");
+      // Not echoed: a header given wrongly may still hold a credential.
+      throw UserError("--header: expected 'Name: value' (one has no name before a ':')");
   auto env_or = [&](const char* key, const char* env) -> std::string {
     if (vm.count(key)) return vm[key].as<std::string>();
     const char* v = std::getenv(env);

@@ -13,7 +13,7 @@ boost::asio::ip::tcp::endpoint parse_listen(const std::string& text, const std::
     host = host.substr(1, host.size() - 2);
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
-  unsigned long port = 70000;
+  unsigned long port = 70000;  // not a port: refused below unless a number replaces it
   try {
     std::size_t used = 0;
     const std::string port_text = text.substr(colon + 1);

@@ -19,8 +19,8 @@ po::options_description serve_options() {
   o.add_options()("listen", po::value<std::string>(),
                   "ADDRESS:PORT to listen on (default 127.0.0.1:8089; port 0: any free port)")(
       "token-file", po::value<std::string>(),
-      "file holding the bearer token (trailing newline ignored); default: a new token is "
-      "generated, written 0600 next to the database and printed once")(
+      "file holding the bearer token (trailing newline ignored); default: service.token "
+      "next to the database, generated when missing (mode 0600, printed that once)")(
       "db", po::value<std::string>(),
       "SQLite file for tasks and run history (default $XDG_DATA_HOME/perf-agent/history.db)")(
       "allow-target", po::value<std::vector<std::string>>()->composing(),

@@ -1,5 +1,7 @@
 #include "task_queue.hpp"
 
+#include <iostream>
+
 namespace perf::host {
 
 TaskQueue::TaskQueue(std::size_t max_running, std::size_t max_queued, Work run_one)
@@ -76,7 +78,14 @@ void TaskQueue::work() {
       else if (cancel_requested_.erase(id))
         runner->stop(cancel_reason);
     };
-    run_one_(task, publish);
+    try {
+      run_one_(task, publish);
+    } catch (const std::exception& e) {
+      // A worker outlives any one task: a failure to record one (the database) is said, and the
+      // next task runs.
+      publish(nullptr);
+      std::cerr << "perf-agent: task " << id << ": " << e.what() << std::endl;
+    }
     std::lock_guard lock(mutex_);
     runners_.erase(id);
     cancel_requested_.erase(id);

@@ -125,13 +125,13 @@ PreparedTask prepare_task(const boost::json::value& document, const std::string&
     throw TaskRefused(400, e.what());
   }
   const auto& task = prepared.task;
-  // The parameters become the command line `run` would get, each value glued to its flag
-  // ("--target=...") so that no value is ever read as another option.
   try {
     plan::resolve_test_ids(task.test_types, registry);
   } catch (const UserError& e) {
     throw TaskRefused(400, where + ": /parameters/test_types: " + e.what());
   }
+  // The parameters become the command line `run` would get, each value glued to its flag
+  // ("--target=...") so that no value is ever read as another option.
   std::string tests;
   for (const auto& t : task.test_types) tests += (tests.empty() ? "" : ",") + t;
   std::vector<std::string> args{"perf-agent", "run", "--tests=" + tests};
@@ -153,11 +153,19 @@ PreparedTask prepare_task(const boost::json::value& document, const std::string&
     throw TaskRefused(400, where + ": /parameters: unknown parameters: " + joined(unknown) +
                                " (run options by their long names, '_' for '-')");
   if (!refused.empty()) throw TaskRefused(400, where + ": " + refused.front());
+  struct WrittenSpec {  // removed again unless the task is prepared
+    std::filesystem::path path;
+    bool keep = false;
+    ~WrittenSpec() {
+      std::error_code ignored;
+      if (!keep && !path.empty()) std::filesystem::remove(path, ignored);
+    }
+  } spec;
   if (!policy.spec_file.empty()) {
     args.push_back("--spec=" + policy.spec_file);
   } else if (!task.api_spec.is_null()) {
-    prepared.written_spec = write_spec(task, policy.spec_folder);
-    args.push_back("--spec=" + prepared.written_spec.string());
+    spec.path = write_spec(task, policy.spec_folder);
+    args.push_back("--spec=" + spec.path.string());
   }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -169,22 +177,14 @@ PreparedTask prepare_task(const boost::json::value& document, const std::string&
       cl.settings_input.cli_flag_names["performance_max_users"] = "--max-users (of the service)";
     }
     prepared.run = prepare_run(cl, registry);
-  } catch (const TaskRefused&) {
-    throw;
   } catch (const UserError& e) {
-    std::error_code ignored;
-    if (!prepared.written_spec.empty()) std::filesystem::remove(prepared.written_spec, ignored);
     throw TaskRefused(400, where + ": " + e.what());
   }
-  try {
-    check_limits(prepared.run, policy, where);
-    check_targets(prepared.run, policy);
-  } catch (...) {
-    std::error_code ignored;
-    if (!prepared.written_spec.empty()) std::filesystem::remove(prepared.written_spec, ignored);
-    throw;
-  }
+  check_limits(prepared.run, policy, where);
+  check_targets(prepared.run, policy);
   prepared.planned = service::planned_report(prepared.run.plan, prepared.run.options.settings);
+  prepared.written_spec = spec.path;
+  spec.keep = true;
   return prepared;
 }
 

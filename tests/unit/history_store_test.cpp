@@ -3,6 +3,7 @@
 #include "perf/compare/history_store.hpp"
 #include "perf/util/user_error.hpp"
 #include "process.hpp"
+#include "sqlite_query.hpp"
 
 #include <sqlite3.h>
 #include <boost/test/unit_test.hpp>
@@ -36,15 +37,7 @@ api::RunSummary run_at(std::int64_t t_ms, std::uint64_t latency_ms, const std::s
 }
 
 std::string pragma(const fs::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  sqlite3_open(db.c_str(), &h);
-  sqlite3_stmt* s = nullptr;
-  sqlite3_prepare_v2(h, sql, -1, &s, nullptr);
-  std::string out;
-  if (sqlite3_step(s) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return out;
+  return test::sqlite_query_one(db, sql);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "perf/service/task_store.hpp"
 #include "perf/util/user_error.hpp"
 #include "process.hpp"
+#include "sqlite_query.hpp"
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace json = boost::json;
 namespace http = boost::beast::http;
@@ -48,18 +50,7 @@ server::Request request(http::verb verb, const std::string& target) {
   return r;
 }
 
-// The first column of the first row of `sql` on its own connection, as text.
-std::string query_one(const std::filesystem::path& file, const char* sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(file.c_str(), &db);
-  sqlite3_stmt* q = nullptr;
-  sqlite3_prepare_v2(db, sql, -1, &q, nullptr);
-  std::string out;
-  if (sqlite3_step(q) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
-  sqlite3_finalize(q);
-  sqlite3_close(db);
-  return out;
-}
+using test::sqlite_query_one;
 
 }  // namespace
 
@@ -171,7 +162,17 @@ BOOST_AUTO_TEST_CASE(the_store_is_private_and_in_wal_mode) {
   struct stat st {};
   BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0600u);
-  BOOST_TEST(query_one(file, "PRAGMA journal_mode") == "wal");
+  BOOST_TEST(sqlite_query_one(file, "PRAGMA journal_mode") == "wal");
+}
+
+BOOST_AUTO_TEST_CASE(a_history_file_readable_by_others_becomes_private_when_it_holds_tasks) {
+  const auto file = fresh_db("shared-history");
+  { std::ofstream(file.string()) << ""; }
+  ::chmod(file.c_str(), 0644);
+  service::TaskStore store(file);
+  struct stat st {};
+  BOOST_REQUIRE(::stat(file.c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 0777) == 0600u);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
@@ -193,11 +194,11 @@ BOOST_AUTO_TEST_CASE(a_version_1_file_is_migrated_and_keeps_its_tasks) {
     service::TaskStore store(file);
     BOOST_TEST(store.get("old")->created_unix_ms == 7);
   }
-  BOOST_TEST(query_one(file, "PRAGMA user_version") ==
+  BOOST_TEST(sqlite_query_one(file, "PRAGMA user_version") ==
              std::to_string(service::TaskStore::schema_version));
-  BOOST_TEST(query_one(file,
-                       "SELECT count(*) FROM sqlite_master WHERE name = "
-                       "'service_tasks_by_status'") == "1");
+  BOOST_TEST(sqlite_query_one(file,
+                              "SELECT count(*) FROM sqlite_master WHERE name = "
+                              "'service_tasks_by_status'") == "1");
 }
 
 BOOST_AUTO_TEST_CASE(a_file_from_a_newer_perf_agent_is_refused) {

@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
@@ -280,7 +281,11 @@ asio::awaitable<void> accept_loop(std::shared_ptr<HttpServer::State> state) {
     tcp::socket socket(state->executor.control());
     co_await state->acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
-    if (ec) continue;  // e.g. out of file descriptors for a moment: keep serving the others
+    if (ec) {  // e.g. out of file descriptors: pause rather than spin, keep serving the others
+      asio::steady_timer pause(state->executor.control(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
     if (state->open_connections.load() >= state->limits.max_connections) {
       socket.close(ec);  // over the connection cap: refused at once, costs nothing
       continue;

@@ -60,6 +60,8 @@ TaskStore::TaskStore(const std::filesystem::path& file) {
     sqlite3_close(db_);
     throw UserError(file.string() + ": cannot open the task database: " + why);
   }
+  // A file made earlier (by `history import`) may be readable by others: not once it holds tasks.
+  for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((file.string() + suffix).c_str(), 0600);
   try {
     sqlite3_busy_timeout(db_, 5000);  // `perf-agent history` may read or import meanwhile
     exec(db_, "PRAGMA journal_mode=WAL");

@@ -39,7 +39,9 @@ using Handler = std::function<Response(const Request&, const PathParams&)>;
 // The WebSocket hook: a request asking to upgrade (`Connection: upgrade`, `Upgrade: websocket`)
 // on a registered pattern is handed over with its stream; the handler owns the connection from
 // then on (accept the handshake with beast::websocket::stream over the tcp_stream, or refuse).
-// The request has passed the guards and the size caps; the stream's timeout is cleared.
+// The request has passed the guards and the size caps; the stream's timeout is cleared. It is
+// called on the connection's context thread: start asynchronous work there and return (a
+// handler that blocks holds up every connection of that context).
 using UpgradeHandler =
     std::function<void(boost::beast::tcp_stream stream, Request request, PathParams params)>;
 
