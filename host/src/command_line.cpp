@@ -36,6 +36,13 @@ po::options_description distribute_options() {
   return o;
 }
 
+po::options_description export_options() {
+  po::options_description o("Export");
+  o.add_options()("format", po::value<std::string>(), "k6, jmeter or artillery")(
+      "output,o", po::value<std::string>(), "the script file to write");
+  return o;
+}
+
 po::options_description selection_options() {
   po::options_description o("Spec and selection");
   o.add_options()("spec", po::value<std::string>(),
@@ -184,6 +191,19 @@ std::string help_text(const std::string& command) {
         << selection_options() << "\n"
         << load_options() << "\n"
         << general_options();
+  } else if (command == "export") {
+    out << "Usage: perf-agent export --format k6|jmeter|artillery (--plan FILE | --spec FILE\n"
+           "                         [selection]) -o FILE [load, threshold and auth options]\n\n"
+           "Writes a script that k6, JMeter or Artillery runs as it is: the plan's requests\n"
+           "(headers, bodies, data rows), load shape (after --time-scale), thresholds and flows,\n"
+           "as far as the tool has them. What cannot be carried over is listed in the file and\n"
+           "on stderr. Credentials are not written: the script reads PERF_AGENT_BEARER_TOKEN,\n"
+           "PERF_AGENT_BASIC_B64 or PERF_AGENT_API_KEY_VALUE at run time (JMeter: -J properties).\n"
+           "Data rows go to FILE's stem.case_N.csv beside it (k6: into the script).\n\n"
+        << export_options() << "\n"
+        << selection_options() << "\n"
+        << load_options() << "\n"
+        << general_options();
   } else if (command == "merge") {
     out << "Usage: perf-agent merge A.json B.json ... -o merged.json [--threshold EXPR]...\n\n"
            "Combines JSON results of one plan run in parts (several load generators at once, or\n"
@@ -204,6 +224,7 @@ std::string help_text(const std::string& command) {
            "  plugins   list the loaded test types and reporters\n"
            "  merge     combine JSON results of runs in parts\n"
            "  distribute  write a Slurm batch script or Kubernetes Jobs running N segments\n"
+           "  export    write the plan as a k6, JMeter or Artillery script\n"
            "  compare   compare two results: changes with confidence intervals and verdicts\n"
            "  history   store results and find where a metric changed across runs\n"
            "  version   print the version\n\n"
@@ -232,10 +253,11 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
       cl.command != "merge" && cl.command != "distribute" && cl.command != "compare" &&
-      cl.command != "history")
+      cl.command != "history" && cl.command != "export")
     throw UserError(
         "unknown command '" + cl.command +
-        "' (commands: run, plan, plugins, merge, distribute, compare, history, version, help)");
+        "' (commands: run, plan, plugins, merge, distribute, export, compare, history, version, "
+        "help)");
 
   po::options_description options;
   options.add(general_options());
@@ -253,6 +275,10 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add(load_options());
     // Every segment gets the run's arguments; distribute keeps them as given.
     cl.arguments.assign(argv + 2, argv + argc);
+  } else if (cl.command == "export") {
+    options.add(export_options());
+    options.add(selection_options());
+    options.add(load_options());
   } else if (cl.command == "merge") {
     options.add_options()("output,o", po::value<std::string>(), "merged result file")(
         "input", po::value<std::vector<std::string>>(), "result files")(
@@ -348,6 +374,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
   if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
   if (vm.count("baseline")) cl.baseline = vm["baseline"].as<std::string>();
+  if (vm.count("format")) cl.format = vm["format"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {

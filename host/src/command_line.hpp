@@ -28,7 +28,7 @@ struct CommandLine {
   std::string config_file;
   std::string spec;
   std::string plan_file;
-  std::string output;  // plan -o, merge -o
+  std::string output;  // plan -o, merge -o, export -o
   std::string data_file;
   openapi::BodyFields body_fields = openapi::BodyFields::examples;
   plan::Selection selection;
@@ -66,6 +66,7 @@ struct CommandLine {
   std::string case_id;                   // --case
   std::string metric;                    // --metric
   std::string baseline;                  // run --baseline FILE
+  std::string format;                    // export --format k6|jmeter|artillery
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.

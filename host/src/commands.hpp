@@ -13,6 +13,10 @@ int merge_command(const CommandLine& cl);
 int compare_command(const CommandLine& cl);
 int history_command(const CommandLine& cl);
 int distribute_command(const CommandLine& cl);
+int export_command(const CommandLine& cl);
+
+// --stage DURATION:TARGET values as (seconds, target) pairs (run_command.cpp).
+std::vector<std::pair<double, double>> parse_stages(const std::vector<std::string>& texts);
 
 // The plan `run` would make (or read, with --plan) for this command line; `test_ids` gets the
 // test types it names.

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     if (cl.command == "compare") return compare_command(cl);
     if (cl.command == "history") return history_command(cl);
     if (cl.command == "distribute") return distribute_command(cl);
+    if (cl.command == "export") return export_command(cl);
   } catch (const perf::UserError& e) {
     std::cerr << "perf-agent: " << e.what() << "\n";
     return 2;
