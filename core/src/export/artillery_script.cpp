@@ -83,7 +83,7 @@ int loop_count(const ScriptCase& c, NotCarried& notes) {
   notes.add(c.id,
             "Artillery has no closed-loop users: each user repeats the scenario a fixed number "
             "of times (duration / think time, or once a second without think time) and leaves");
-  return std::max(1, int(std::ceil(s.duration_s() / std::max(1.0, s.think_time_s))));
+  return std::max(1, int(std::ceil(s.duration_s() / (s.think_time_s > 0 ? s.think_time_s : 1.0))));
 }
 
 std::string ensure(const ScriptCase& c, const std::string& indent, NotCarried& notes) {

@@ -101,10 +101,12 @@ void sampler(JmxWriter& w, const ScriptRequest& r, double timeout_s) {
   std::string protocol = "http", host, port, path = url;
   if (const auto scheme = url.find("://"); scheme != std::string::npos) {
     protocol = url.substr(0, scheme);
-    const auto slash = url.find('/', scheme + 3);
+    // The authority ends where the path or a ${variable} path begins.
+    const auto slash = url.find_first_of("/$?", scheme + 3);
     const auto authority =
         url.substr(scheme + 3, slash == std::string::npos ? slash : slash - scheme - 3);
     path = slash == std::string::npos ? "/" : url.substr(slash);
+    if (path.front() == '?') path.insert(0, "/");
     const auto colon = authority.rfind(':');
     host = colon == std::string::npos ? authority : authority.substr(0, colon);
     port = colon == std::string::npos ? "" : authority.substr(colon + 1);
