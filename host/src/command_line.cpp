@@ -63,6 +63,11 @@ po::options_description selection_options() {
       "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")(
       "data", po::value<std::string>(),
       "parameter values: JSON array of objects or CSV with a header")(
+      "enhance",
+      "ask an OpenAI-compatible chat endpoint (PERF_AGENT_LLM_URL, PERF_AGENT_LLM_MODEL, "
+      "PERF_AGENT_LLM_API_KEY or the config's llm:) for realistic parameter values, bodies and "
+      "thresholds; each is checked against the spec's schema (invalid ones are dropped with a "
+      "plan note); credentials and --data rows are never sent")(
       "body-fields", po::value<std::string>(),
       "optional request body properties to fill: required, examples (those with an example, "
       "default or enum; the default) or all")(
@@ -327,6 +332,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.tests = split_commas(list<std::string>(vm, "tests"));
   cl.flow_names = split_commas(list<std::string>(vm, "flow"));
   cl.all_flows = vm.count("flows") > 0;
+  cl.enhance = vm.count("enhance") > 0;
   cl.selection.include_paths = list<std::string>(vm, "include-path");
   cl.selection.exclude_paths = list<std::string>(vm, "exclude-path");
   cl.selection.tags = list<std::string>(vm, "tag");

@@ -35,6 +35,7 @@ struct CommandLine {
   std::vector<std::string> tests;
   std::vector<std::string> flow_names;  // --flow NAME (repeatable)
   bool all_flows = false;               // --flows
+  bool enhance = false;                 // --enhance: ask the chat endpoint for values
   std::vector<std::string> thresholds;
   std::vector<std::string> stages;  // --stage DURATION:TARGET
   std::vector<ReportRequest> reports;

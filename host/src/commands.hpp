@@ -4,6 +4,8 @@
 
 #include "command_line.hpp"
 
+#include <memory>
+
 namespace perf::host {
 
 int plugins_command(const CommandLine& cl);
@@ -23,6 +25,10 @@ std::vector<std::pair<double, double>> parse_stages(const std::vector<std::strin
 plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bool quick,
                         const plugins::PluginRegistry& registry,
                         std::vector<std::string>& test_ids);
+
+// --enhance: the enhancement to plan with (null without --enhance). Throws perf::UserError when
+// no endpoint is configured (enhance_option.cpp).
+std::unique_ptr<plan::ModelEnhancement> enhancement_for(const CommandLine& cl);
 
 // Warnings about plugin files that could not be loaded, one line each, on stderr.
 void warn_about_plugins(const plugins::PluginRegistry& registry);

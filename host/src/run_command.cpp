@@ -54,6 +54,8 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
       throw UserError(
           "run: --flow and --flows choose flows when planning; with --plan the "
           "plan's cases name their flows");
+    if (cl.enhance)
+      throw UserError(cl.command + ": --enhance plans from --spec; a plan file is run as it is");
     auto plan = plan::read_plan(cl.plan_file);
     if (!cl.tests.empty()) {
       test_ids = plan::resolve_test_ids(cl.tests, registry);
@@ -79,6 +81,8 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
   request.selection = cl.selection;
   request.test_ids = test_ids;
   add_flows(request, cl);
+  const auto enhancement = enhancement_for(cl);
+  request.enhancement = enhancement.get();
   return plan::make_plan(request, settings, registry);
 }
 
