@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace perf::llm {
 
@@ -16,6 +17,13 @@ namespace {
 
 // Operations per chat request: one request per spec for most, bounded for the model's output.
 constexpr std::size_t batch_size = 20;
+
+// As thresholds are written by hand: 250, 0.01.
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
 
 std::optional<json::value> parse_json(const json::value* text) {
   if (!text || !text->is_string()) return std::nullopt;
@@ -67,7 +75,7 @@ void PlanEnhancer::enhance(api::ApiModel& model, std::vector<plan::SkippedEntry>
       for (const auto& [k, v] : fresh) known[k] = v;
     } catch (const ChatError& e) {
       note(nullptr, std::string(e.what()) + "; the deterministic values are used for the " +
-                        std::to_string(missing.size()) + " operations not in the cache");
+                        std::to_string(missing.size()) + " operation(s) not in the cache");
     }
   }
   for (auto& op : model.operations) {
@@ -130,11 +138,9 @@ void PlanEnhancer::enhance(api::ApiModel& model, std::vector<plan::SkippedEntry>
       return std::nullopt;
     };
     if (const auto p95 = bounded("p95_ms", 0, 600000))
-      thresholds.push_back(
-          json::string("http_req_duration: p(95)<" + json::serialize(json::value(*p95))));
+      thresholds.push_back(json::string("http_req_duration: p(95)<" + number_text(*p95)));
     if (const auto errors = bounded("error_rate_percent", 0, 100))
-      thresholds.push_back(
-          json::string("http_req_failed: rate<" + json::serialize(json::value(*errors / 100))));
+      thresholds.push_back(json::string("http_req_failed: rate<" + number_text(*errors / 100)));
     if (!thresholds.empty()) used["thresholds"] = std::move(thresholds);
     if (used.size() > 2) used_[key] = std::move(used);
   }
