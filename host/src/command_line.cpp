@@ -84,6 +84,19 @@ po::options_description selection_options() {
   return o;
 }
 
+// Credentials and extra headers (plan takes them too, DESIGN §10.5; never written to a plan).
+po::options_description auth_options() {
+  po::options_description o("Auth");
+  o.add_options()("header,H", po::value<std::vector<std::string>>()->composing(),
+                  "'Name: value' added to every request (repeatable)")(
+      "bearer-token", po::value<std::string>(),
+      "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")(
+      "basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")(
+      "api-key", po::value<std::string>(),
+      "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)");
+  return o;
+}
+
 po::options_description load_options() {
   po::options_description o("Load (explicit values override the patterns)");
   o.add_options()("plan", po::value<std::string>(), "run this plan file unchanged")(
@@ -119,13 +132,6 @@ po::options_description load_options() {
       "'http_req_duration{step:create}: p(95)<300' (repeatable)")(
       "report,r", po::value<std::vector<std::string>>()->composing(),
       "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")(
-      "header,H", po::value<std::vector<std::string>>()->composing(),
-      "'Name: value' added to every request (repeatable)")(
-      "bearer-token", po::value<std::string>(),
-      "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")(
-      "basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")(
-      "api-key", po::value<std::string>(),
-      "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)")(
       "target-pid", po::value<int>(), "watch this local process's CPU and memory (/proc)")(
       "target-metrics", po::value<std::string>(),
       "watch the target through its Prometheus metrics URL")(
@@ -135,6 +141,7 @@ po::options_description load_options() {
       "streams", po::value<std::string>(),
       "with --http2: concurrent streams per connection (1, as h2load's -m): users per "
       "connection, or requests in flight per connection with --rate");
+  o.add(auth_options());
   // DESIGN §10.4: the comparison of compare_command.cpp, at the end of a run.
   o.add_options()("baseline", po::value<std::string>(),
                   "result file to compare with at the end (as perf-agent compare); the comparison "
@@ -170,7 +177,7 @@ std::string help_text(const std::string& command) {
   } else if (command == "plan") {
     out << "Usage: perf-agent plan --spec FILE [selection] [-o plan.json]\n\n"
            "Reads the spec and writes the test plan (DESIGN §7) without sending a request.\n\n"
-        << selection_options()
+        << selection_options() << auth_options()
         << "\nOutput:\n  -o [ --output ] arg   plan file (default: standard output)\n\n"
         << general_options();
   } else if (command == "run") {
@@ -270,6 +277,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add_options()("json", "machine-readable output");
   } else if (cl.command == "plan") {
     options.add(selection_options());
+    options.add(auth_options());
     options.add_options()("output,o", po::value<std::string>(), "plan file");
   } else if (cl.command == "run") {
     options.add(selection_options());
