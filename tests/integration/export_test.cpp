@@ -36,6 +36,32 @@ perf::test::CommandResult export_to(const std::string& path, std::vector<std::st
   return run(argv);
 }
 
+// The demo config's login flow (POST /login, then GET /me with its token) for one user.
+std::vector<std::string> login_flow(const std::string& format, const std::string& target,
+                                    const std::string& seconds) {
+  return {"--format",
+          format,
+          "--spec",
+          demo_spec(),
+          "--config",
+          demo_config(),
+          "--flow",
+          "login_and_read_me",
+          "--tests",
+          "load",
+          "--allow-unsafe-methods",
+          "--target",
+          target,
+          "--users",
+          "1",
+          "--duration",
+          seconds,
+          "--ramp-up",
+          "0",
+          "--think-time",
+          "0"};
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -226,10 +252,7 @@ BOOST_AUTO_TEST_CASE(k6_flow_carries_the_login_token_to_the_next_step) {
   const auto dir = perf::test::temp_dir() + "/k6-flow";
   fs::create_directories(dir);
   const auto script = dir + "/flow.mjs";
-  const auto r =
-      export_to(script, {"--format", "k6", "--spec", demo_spec(), "--config", demo_config(),
-                         "--flow", "login_and_read_me", "--tests", "load", "--pattern", "baseline",
-                         "--allow-unsafe-methods", "--target", demo.url()});
+  const auto r = export_to(script, login_flow("k6", demo.url(), "1"));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(perf::test::slurp(script).find("group(\"login_and_read_me\"") != std::string::npos);
   const auto result = run_k6_default(script);
@@ -267,27 +290,7 @@ BOOST_AUTO_TEST_CASE(artillery_flow_and_bearer_credential_from_the_environment) 
   const auto dir = perf::test::temp_dir() + "/artillery-flow";
   fs::create_directories(dir);
   const auto script = dir + "/flow.yml";
-  auto r = export_to(script, {"--format",
-                              "artillery",
-                              "--spec",
-                              demo_spec(),
-                              "--config",
-                              demo_config(),
-                              "--flow",
-                              "login_and_read_me",
-                              "--tests",
-                              "load",
-                              "--allow-unsafe-methods",
-                              "--target",
-                              demo.url(),
-                              "--users",
-                              "1",
-                              "--duration",
-                              "1",
-                              "--ramp-up",
-                              "0",
-                              "--think-time",
-                              "0"});
+  auto r = export_to(script, login_flow("artillery", demo.url(), "1"));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   auto counters = run_artillery(script);
   BOOST_TEST(counter(counters, "http.requests") == 2u);  // login, then /me with its token
@@ -313,7 +316,7 @@ BOOST_AUTO_TEST_CASE(jmeter_runs_the_exported_plan_and_its_jtl_shows_every_sampl
   auto r = export_to(
       jmx, {"--format",     "jmeter", "--spec",         demo_spec(),   "--target",  demo.url(),
             "--tests",      "load",   "--include-path", "/items/{id}", "--data",    demo_items(),
-            "--users",      "2",      "--duration",     "2",           "--ramp-up", "0",
+            "--users",      "2",      "--duration",     "3",           "--ramp-up", "0",
             "--think-time", "0.2"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(fs::exists(dir + "/plan.case_1.csv"));
@@ -327,27 +330,7 @@ BOOST_AUTO_TEST_CASE(jmeter_runs_the_exported_plan_and_its_jtl_shows_every_sampl
   }
 
   const auto flow = dir + "/flow.jmx";
-  r = export_to(flow, {"--format",
-                       "jmeter",
-                       "--spec",
-                       demo_spec(),
-                       "--config",
-                       demo_config(),
-                       "--flow",
-                       "login_and_read_me",
-                       "--tests",
-                       "load",
-                       "--allow-unsafe-methods",
-                       "--target",
-                       demo.url(),
-                       "--users",
-                       "1",
-                       "--duration",
-                       "3",
-                       "--ramp-up",
-                       "0",
-                       "--think-time",
-                       "0"});
+  r = export_to(flow, login_flow("jmeter", demo.url(), "3"));
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   rows = run_jmeter(flow);  // 3 s: JMeter's first request alone takes most of a second
   int me = 0;
