@@ -3,6 +3,7 @@
 // (tests/servers/chat_stub.cpp), whose "model" picks how it answers: valid values are used and
 // marked and the demo API accepts the requests made from them; invalid ones are dropped with
 // plan notes; truncated, refused, failed and slow answers fall back to the deterministic plan.
+#include "nginx.hpp"
 #include "process.hpp"
 #include "real_servers.hpp"
 
@@ -217,6 +218,26 @@ BOOST_AUTO_TEST_CASE(run_enhance_never_sends_credentials_or_data_rows) {
   BOOST_TEST(sent.find("/items/{id}") != std::string::npos);  // it asked about the operation
   for (const char* secret : {"secret-token-4711", "hdr-8086", "424242", "row-user-31337"})
     BOOST_TEST(sent.find(secret) == std::string::npos, secret);
+}
+
+BOOST_AUTO_TEST_CASE(the_client_speaks_verified_tls) {
+  ChatStub stub;
+  // nginx terminates TLS (a self-signed certificate for 127.0.0.1) in front of the stand-in.
+  perf::test::Nginx tls(
+      "location / { proxy_pass http://127.0.0.1:" + std::to_string(stub.port()) + "; }", "", true);
+  const auto dir = fresh_folder("tls");
+  auto env = llm_env(stub, "valid", dir + "/cache");
+  env[0] = "PERF_AGENT_LLM_URL=" + tls.url() + "/v1";
+  // Not trusted: the certificate is refused and the plan falls back.
+  auto plan = enhanced_plan(env, dir + "/untrusted.json");
+  BOOST_TEST(any_contains(llm_notes(plan), "certificate"), json::serialize(plan.at("skipped")));
+  BOOST_TEST(stub.requests() == 0);
+  // Trusted (OpenSSL's SSL_CERT_FILE): the suggestions arrive.
+  env.push_back("SSL_CERT_FILE=" + tls.certificate());
+  plan = enhanced_plan(env, dir + "/trusted.json");
+  BOOST_TEST(llm_notes(plan).empty(), json::serialize(plan.at("skipped")));
+  BOOST_TEST(first_target(find_case(plan, "response_time:GET:/items/{id}")) == "/items/7");
+  BOOST_TEST(stub.requests() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
