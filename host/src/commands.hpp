@@ -29,6 +29,8 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
 // --enhance: the enhancement to plan with (null without --enhance). Throws perf::UserError when
 // no endpoint is configured (enhance_option.cpp).
 std::unique_ptr<plan::ModelEnhancement> enhancement_for(const CommandLine& cl);
+// With --enhance, says on stderr when the endpoint failed and the plan is the deterministic one.
+void report_enhancement(const CommandLine& cl, const plan::Plan& plan);
 
 // Warnings about plugin files that could not be loaded, one line each, on stderr.
 void warn_about_plugins(const plugins::PluginRegistry& registry);

@@ -5,6 +5,8 @@
 #include "perf/util/files.hpp"
 #include "perf/util/user_error.hpp"
 
+#include <iostream>
+
 namespace perf::host {
 
 std::unique_ptr<plan::ModelEnhancement> enhancement_for(const CommandLine& cl) {
@@ -21,6 +23,14 @@ std::unique_ptr<plan::ModelEnhancement> enhancement_for(const CommandLine& cl) {
                     "https://api.openai.com/v1), PERF_AGENT_LLM_MODEL and PERF_AGENT_LLM_API_KEY, "
                     "or llm: {url, model, api_key, timeout} in the --config file");
   return std::make_unique<llm::PlanEnhancer>(*endpoint, util::read_file(cl.spec));
+}
+
+void report_enhancement(const CommandLine& cl, const plan::Plan& plan) {
+  if (!cl.enhance || cl.quiet) return;
+  // A fallback to the deterministic plan is said where the user looks, not only in the plan.
+  for (const auto& s : plan.skipped)
+    if (s.reason.starts_with("llm: ") && s.method.empty())
+      std::cerr << "perf-agent: warning: " << s.reason << "\n";
 }
 
 }  // namespace perf::host

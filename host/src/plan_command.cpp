@@ -25,6 +25,7 @@ int plan_command(const CommandLine& cl) {
   request.test_ids = plan::resolve_test_ids(
       cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
   const auto plan = plan::make_plan(request, settings, registry);
+  report_enhancement(cl, plan);
   const std::string text = report::pretty(plan::to_json(plan));
   if (cl.output.empty() || cl.output == "-") {
     std::cout << text;

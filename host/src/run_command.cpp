@@ -83,7 +83,9 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
   add_flows(request, cl);
   const auto enhancement = enhancement_for(cl);
   request.enhancement = enhancement.get();
-  return plan::make_plan(request, settings, registry);
+  auto plan = plan::make_plan(request, settings, registry);
+  report_enhancement(cl, plan);
+  return plan;
 }
 
 // --stage DURATION:TARGET (k6's form): DURATION in s, ms or m ("30s", "1.5m", "500ms", "20").

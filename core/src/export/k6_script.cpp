@@ -70,12 +70,12 @@ std::string executor(const ScriptCase& c, double start_s) {
   return o.str();
 }
 
-std::string request_call(const ScriptRequest& r, bool step) {
+std::string request_call(const ScriptRequest& r, double timeout_s, bool step) {
   std::ostringstream o;
   o << "http.request(" << quoted_text(r.method) << ", " << js_template(r.url) << ", "
     << (r.body.empty() ? "null" : js_template(r.body)) << ", { headers: {";
   for (const auto& [k, v] : r.headers) o << " " << quoted_text(k) << ": " << js_template(v) << ",";
-  o << " }, tags: { name: " << quoted_text(r.name);
+  o << " }, timeout: '" << duration_text(timeout_s) << "', tags: { name: " << quoted_text(r.name);
   if (step) o << ", step: " << quoted_text(r.name);
   o << " } })";
   return o.str();
@@ -100,7 +100,7 @@ std::string case_function(const ScriptCase& c) {
       o << "function " << c.identifier << "_flow_" << i + 1 << "() {\n  const vars = {};\n"
         << "  group(" << quoted_text(f.name) << ", function () {\n    let res;\n";
       for (const auto& st : f.steps) {
-        o << "    res = " << request_call(st, true) << ";\n";
+        o << "    res = " << request_call(st, c.shape.timeout_s, true) << ";\n";
         o << "    if (res.status === 0 || res.status >= 400) return;\n";
         for (const auto& [var, from] : st.extract) {
           o << "    vars[" << quoted_text(var) << "] = "
@@ -121,7 +121,7 @@ std::string case_function(const ScriptCase& c) {
     o << "  const vars = " << c.identifier << "_rows[__ITER % " << c.identifier
       << "_rows.length];\n";
   }
-  o << "  " << request_call(r, false) << ";\n";
+  o << "  " << request_call(r, c.shape.timeout_s, false) << ";\n";
   if (c.shape.think_time_s > 0) o << "  sleep(" << number_text(c.shape.think_time_s) << ");\n";
   o << "}\n";
   return o.str();
