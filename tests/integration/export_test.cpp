@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -117,7 +118,8 @@ std::string jmeter_launcher_dir() {
 }
 
 struct JtlRow {
-  std::string label, code, success;
+  std::string label, code, success, thread;
+  long long started_ms = 0;
 };
 
 // Runs a .jmx non-GUI; the rows of its CSV results (.jtl).
@@ -146,14 +148,15 @@ std::vector<JtlRow> run_jmeter(const std::string& jmx, const std::vector<std::st
     BOOST_REQUIRE(at != header.end());
     return std::size_t(at - header.begin());
   };
-  const auto label = column("label"), code = column("responseCode"), success = column("success");
+  const auto label = column("label"), code = column("responseCode"), success = column("success"),
+             thread = column("threadName"), started = column("timeStamp");
   std::vector<JtlRow> out;
   for (std::size_t i = 1; i < rows.size(); ++i) {
     std::vector<std::string> f;
     std::istringstream in(rows[i]);
     for (std::string v; std::getline(in, v, '\t');) f.push_back(v);
-    BOOST_REQUIRE(f.size() > success);
-    out.push_back({f[label], f[code], f[success]});
+    BOOST_REQUIRE(f.size() > std::max({success, thread, started}));
+    out.push_back({f[label], f[code], f[success], f[thread], std::stoll(f[started])});
   }
   return out;
 }
@@ -312,22 +315,35 @@ BOOST_AUTO_TEST_CASE(jmeter_runs_the_exported_plan_and_its_jtl_shows_every_sampl
   const auto dir = perf::test::temp_dir() + "/jmeter";
   fs::create_directories(dir);
   const auto jmx = dir + "/plan.jmx";
-  // Two cases one after another: items by real id (a CSV Data Set) and the login flow.
-  auto r = export_to(
-      jmx, {"--format",     "jmeter", "--spec",         demo_spec(),   "--target",  demo.url(),
-            "--tests",      "load",   "--include-path", "/items/{id}", "--data",    demo_items(),
-            "--users",      "2",      "--duration",     "3",           "--ramp-up", "0",
-            "--think-time", "0.2"});
+  // Two cases one after another, both over items by real id (a CSV Data Set each): load_test
+  // (2 users for 3 s) and response_time (10 iterations of one user), which starts after it.
+  auto r = export_to(jmx, {"--format",       "jmeter",      "--spec",       demo_spec(),
+                           "--target",       demo.url(),    "--tests",      "load,response_time",
+                           "--include-path", "/items/{id}", "--data",       demo_items(),
+                           "--users",        "2",           "--duration",   "3",
+                           "--ramp-up",      "0",           "--think-time", "0.2"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(fs::exists(dir + "/plan.case_1.csv"));
+  BOOST_TEST(fs::exists(dir + "/plan.case_2.csv"));
   not_carried_is_in_the_file(r, jmx);
   auto rows = run_jmeter(jmx);
-  BOOST_TEST(rows.size() >= 4u);
+  std::vector<long long> load_starts, response_time_starts;
   for (const auto& row : rows) {
     BOOST_TEST(row.success == "true", row.label << " " << row.code);
     BOOST_TEST(row.code == "200");
     BOOST_TEST(row.label == "GET /items/{id}");
+    (row.thread.starts_with("case_1") ? load_starts : response_time_starts)
+        .push_back(row.started_ms);
   }
+  BOOST_TEST(load_starts.size() >= 4u);
+  BOOST_REQUIRE(response_time_starts.size() == 10u);  // its iterations exactly
+  // The second case starts when the first has ended (its thread group's delay is the first
+  // case's duration). A sample of the first whose think time (0.2 s, a timer before it) began
+  // just before its end still runs: up to that much overlap.
+  const auto second_starts =
+      *std::min_element(response_time_starts.begin(), response_time_starts.end());
+  const auto first_last = *std::max_element(load_starts.begin(), load_starts.end());
+  BOOST_TEST(second_starts + 300 >= first_last, second_starts << " + 300 >= " << first_last);
 
   const auto flow = dir + "/flow.jmx";
   r = export_to(flow, login_flow("jmeter", demo.url(), "3"));
