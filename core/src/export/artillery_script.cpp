@@ -60,13 +60,19 @@ std::string phases(const ScriptCase& c, const std::string& indent, NotCarried& n
   if (level >= 1)
     o << indent << "- duration: 1\n"
       << indent << "  arrivalCount: " << int(std::round(level)) << "\n";
+  // Users stay until their loops end, so time without arrivals is only written (as a pause)
+  // where later users must wait for it.
+  double idle_s = 0;
   for (const auto& st : s.stages) {
     const int added = int(std::round(st.target - level));
-    o << indent << "- duration: " << number_text(std::max(1.0, std::round(st.duration_s))) << "\n";
-    if (added > 0)
-      o << indent << "  arrivalCount: " << added << "\n";
-    else
-      o << indent << "  arrivalRate: 0\n";
+    if (added > 0) {
+      if (idle_s >= 0.5) o << indent << "- pause: " << number_text(std::round(idle_s)) << "\n";
+      idle_s = 0;
+      o << indent << "- duration: " << number_text(std::max(1.0, std::round(st.duration_s))) << "\n"
+        << indent << "  arrivalCount: " << added << "\n";
+    } else {
+      idle_s += st.duration_s;
+    }
     if (added < 0)
       notes.add(c.id, "Artillery cannot take users away: the drop to " + number_text(st.target) +
                           " users is not carried over");
