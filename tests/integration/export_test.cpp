@@ -271,21 +271,27 @@ BOOST_AUTO_TEST_CASE(artillery_runs_the_exported_script_with_every_request_answe
   const auto dir = perf::test::temp_dir() + "/artillery";
   fs::create_directories(dir);
   const auto script = dir + "/items.yml";
-  // Real ids from --data become a CSV payload beside the script.
-  const auto r = export_to(script, {"--format",       "artillery",   "--spec",       demo_spec(),
-                                    "--target",       demo.url(),    "--tests",      "load",
-                                    "--include-path", "/items/{id}", "--data",       demo_items(),
-                                    "--users",        "2",           "--duration",   "2",
-                                    "--ramp-up",      "0",           "--think-time", "0.5"});
+  // Real ids from --data become a CSV payload beside the script. Two cases: load_test (2 users
+  // for 2 s) runs without -e, response_time (10 iterations) with -e case_2.
+  const auto r =
+      export_to(script, {"--format",       "artillery",   "--spec",       demo_spec(),
+                         "--target",       demo.url(),    "--tests",      "load,response_time",
+                         "--include-path", "/items/{id}", "--data",       demo_items(),
+                         "--users",        "2",           "--duration",   "2",
+                         "--ramp-up",      "0",           "--think-time", "0.5"});
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   BOOST_TEST(fs::exists(dir + "/items.case_1.csv"));
   not_carried_is_in_the_file(r, script);
-  const auto counters = run_artillery(script);
-  const auto requests = counter(counters, "http.requests");
-  // 2 users, each 2 s / 0.5 s think time = 4 times: 8 requests, all 200.
-  BOOST_TEST(requests == 8u);
-  BOOST_TEST(counter(counters, "http.codes.200") == requests);
+  auto counters = run_artillery(script);
+  // 2 users, each 2 s / 0.5 s think time = 4 times: 8 requests, all 200, all case_1's.
+  BOOST_TEST(counter(counters, "http.requests") == 8u);
+  BOOST_TEST(counter(counters, "http.codes.200") == 8u);
+  BOOST_TEST(counter(counters, "vusers.created_by_name.case_1") == 2u);
   BOOST_TEST(counter(counters, "vusers.failed") == 0u);
+  counters = run_artillery(script, {"-e", "case_2"});
+  BOOST_TEST(counter(counters, "http.requests") == 10u);
+  BOOST_TEST(counter(counters, "http.codes.200") == 10u);
+  BOOST_TEST(counter(counters, "vusers.created_by_name.case_2") == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(artillery_flow_and_bearer_credential_from_the_environment) {

@@ -1,7 +1,7 @@
 // The Artillery writer: YAML whose strings are JSON-quoted (valid YAML double-quoted scalars).
 // Artillery has one set of phases per script, so each case is an environment (`-e case_N`)
-// with its scenario of the same name (`--scenario-name case_N`); the top-level phases are the
-// first case's. Thresholds become `ensure` conditions; data rows a CSV payload.
+// that runs its scenario alone; without -e the first case runs. Thresholds become `ensure`
+// conditions; data rows a CSV payload.
 #include "artillery_script.hpp"
 
 #include "data_files.hpp"
@@ -172,21 +172,33 @@ std::string case_config(const ScriptCase& c, const std::string& indent,
 
 std::string artillery_script(const std::vector<ScriptCase>& cases, const std::string& title,
                              const std::string& script_name, NotCarried& notes) {
+  // Several cases: each environment's variables give its own scenario weight 1 and the others
+  // 0 (Artillery templates weights), so `-e case_N` runs case N alone; the top level is case 1.
+  const bool several = cases.size() > 1;
+  auto weights = [&](const ScriptCase& chosen, const std::string& indent) {
+    std::string out = indent + "variables:\n";
+    for (const auto& c : cases)
+      out += indent + "  perf_weight_" + c.identifier + ": " + (&c == &chosen ? "1" : "0") + "\n";
+    return out;
+  };
   std::ostringstream body;
   body << "config:\n  target: " << quoted_text(cases.front().base_url) << "\n";
   body << case_config(cases.front(), "  ", script_name, notes);
+  if (several) body << weights(cases.front(), "  ");
   body << "  plugins:\n    ensure: {}\n";
-  if (cases.size() > 1) {
+  if (several) {
     body << "  environments:\n";
     for (const auto& c : cases)
-      body << "    " << c.identifier << ":\n" << case_config(c, "      ", script_name, notes);
+      body << "    " << c.identifier << ":\n"
+           << case_config(c, "      ", script_name, notes) << weights(c, "      ");
     notes.add("plan",
-              "Artillery runs one case per run: artillery run -e case_N --scenario-name "
-              "case_N (the top-level phases are case_1's)");
+              "Artillery runs one case per run: artillery run -e case_N (without -e: case_1)");
   }
   body << "scenarios:\n";
   for (const auto& c : cases) {
-    body << "  # " << c.id << "\n  - name: " << quoted_text(c.identifier) << "\n    flow:\n";
+    body << "  # " << c.id << "\n  - name: " << quoted_text(c.identifier) << "\n";
+    if (several) body << "    weight: \"{{ perf_weight_" << c.identifier << " }}\"\n";
+    body << "    flow:\n";
     const bool closed = !c.shape.open;
     std::string indent = "      ";
     if (closed) {
