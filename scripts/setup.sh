@@ -18,6 +18,7 @@ packages=(
   slurm-wlm munge
   python3-numpy
   prometheus
+  jmeter jmeter-http default-jdk-headless
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -58,4 +59,16 @@ if [ -L "$k8s_fixture/node_modules" ]; then
 elif [ ! -d "$k8s_fixture/node_modules/kubernetes-models" ] || [ "$k8s_fixture/package-lock.json" -nt "$k8s_fixture/node_modules" ]; then
   echo "setup: installing kubernetes-models (npm ci)"
   (cd "$k8s_fixture" && npm ci --no-audit --no-fund --silent)
+fi
+
+# Artillery for the export tests (perf-agent export --format artillery), pinned by
+# tests/fixtures/artillery's lock file: 2.0.21, the last release that runs on Debian 12's Node 20.
+# Its optional browser engine would download a browser: skipped (a linked node_modules is left
+# alone, as above).
+artillery_fixture=tests/fixtures/artillery
+if [ -L "$artillery_fixture/node_modules" ]; then
+  :
+elif [ ! -x "$artillery_fixture/node_modules/.bin/artillery" ] || [ "$artillery_fixture/package-lock.json" -nt "$artillery_fixture/node_modules" ]; then
+  echo "setup: installing artillery (npm ci)"
+  (cd "$artillery_fixture" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi

@@ -36,6 +36,13 @@ po::options_description distribute_options() {
   return o;
 }
 
+po::options_description export_options() {
+  po::options_description o("Export");
+  o.add_options()("format", po::value<std::string>(), "k6, jmeter or artillery")(
+      "output,o", po::value<std::string>(), "the script file to write");
+  return o;
+}
+
 po::options_description selection_options() {
   po::options_description o("Spec and selection");
   o.add_options()("spec", po::value<std::string>(),
@@ -56,6 +63,11 @@ po::options_description selection_options() {
       "also load POST, PUT, PATCH, DELETE ... (default: GET, HEAD, OPTIONS only)")(
       "data", po::value<std::string>(),
       "parameter values: JSON array of objects or CSV with a header")(
+      "enhance",
+      "ask an OpenAI-compatible chat endpoint (PERF_AGENT_LLM_URL, PERF_AGENT_LLM_MODEL, "
+      "PERF_AGENT_LLM_API_KEY or the config's llm:) for realistic parameter values, bodies and "
+      "thresholds; each is checked against the spec's schema (invalid ones are dropped with a "
+      "plan note); credentials and --data rows are never sent")(
       "body-fields", po::value<std::string>(),
       "optional request body properties to fill: required, examples (those with an example, "
       "default or enum; the default) or all")(
@@ -69,6 +81,19 @@ po::options_description selection_options() {
       "load pattern: baseline, light_load, normal_load, heavy_load, stress_test, spike_test, "
       "endurance_test, or one from --config")("timeout", po::value<std::string>(),
                                               "request timeout, seconds (30)");
+  return o;
+}
+
+// Credentials and extra headers (plan takes them too, DESIGN §10.5; never written to a plan).
+po::options_description auth_options() {
+  po::options_description o("Auth");
+  o.add_options()("header,H", po::value<std::vector<std::string>>()->composing(),
+                  "'Name: value' added to every request (repeatable)")(
+      "bearer-token", po::value<std::string>(),
+      "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")(
+      "basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")(
+      "api-key", po::value<std::string>(),
+      "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)");
   return o;
 }
 
@@ -107,13 +132,6 @@ po::options_description load_options() {
       "'http_req_duration{step:create}: p(95)<300' (repeatable)")(
       "report,r", po::value<std::vector<std::string>>()->composing(),
       "KIND[:PATH]: console, json, junit, html or a reporter plugin (repeatable)")(
-      "header,H", po::value<std::vector<std::string>>()->composing(),
-      "'Name: value' added to every request (repeatable)")(
-      "bearer-token", po::value<std::string>(),
-      "Authorization: Bearer T (or PERF_AGENT_BEARER_TOKEN)")(
-      "basic", po::value<std::string>(), "USER:PASS for HTTP basic auth (or PERF_AGENT_BASIC)")(
-      "api-key", po::value<std::string>(),
-      "NAME=VALUE placed where the spec's apiKey scheme says (or PERF_AGENT_API_KEY)")(
       "target-pid", po::value<int>(), "watch this local process's CPU and memory (/proc)")(
       "target-metrics", po::value<std::string>(),
       "watch the target through its Prometheus metrics URL")(
@@ -123,6 +141,7 @@ po::options_description load_options() {
       "streams", po::value<std::string>(),
       "with --http2: concurrent streams per connection (1, as h2load's -m): users per "
       "connection, or requests in flight per connection with --rate");
+  o.add(auth_options());
   // DESIGN §10.4: the comparison of compare_command.cpp, at the end of a run.
   o.add_options()("baseline", po::value<std::string>(),
                   "result file to compare with at the end (as perf-agent compare); the comparison "
@@ -166,7 +185,7 @@ std::string help_text(const std::string& command) {
   } else if (command == "plan") {
     out << "Usage: perf-agent plan --spec FILE [selection] [-o plan.json]\n\n"
            "Reads the spec and writes the test plan (DESIGN §7) without sending a request.\n\n"
-        << selection_options()
+        << selection_options() << auth_options()
         << "\nOutput:\n  -o [ --output ] arg   plan file (default: standard output)\n\n"
         << general_options();
   } else if (command == "run") {
@@ -189,6 +208,19 @@ std::string help_text(const std::string& command) {
            "              plan, a results volume, an Indexed Job of N pods, a merge Job)\n"
            "The run options (users, rate, duration, thresholds, ...) go to every segment.\n\n"
         << distribute_options() << "\n"
+        << selection_options() << "\n"
+        << load_options() << "\n"
+        << general_options();
+  } else if (command == "export") {
+    out << "Usage: perf-agent export --format k6|jmeter|artillery (--plan FILE | --spec FILE\n"
+           "                         [selection]) -o FILE [load, threshold and auth options]\n\n"
+           "Writes a script that k6, JMeter or Artillery runs as it is: the plan's requests\n"
+           "(headers, bodies, data rows), load shape (after --time-scale), thresholds and flows,\n"
+           "as far as the tool has them. What cannot be carried over is listed in the file and\n"
+           "on stderr. Credentials are not written: the script reads PERF_AGENT_BEARER_TOKEN,\n"
+           "PERF_AGENT_BASIC_B64 or PERF_AGENT_API_KEY_VALUE at run time (JMeter: -J properties).\n"
+           "Data rows go to FILE's stem.case_N.csv beside it (k6: into the script).\n\n"
+        << export_options() << "\n"
         << selection_options() << "\n"
         << load_options() << "\n"
         << general_options();
@@ -215,6 +247,7 @@ std::string help_text(const std::string& command) {
            "  plugins   list the loaded test types and reporters\n"
            "  merge     combine JSON results of runs in parts\n"
            "  distribute  write a Slurm batch script or Kubernetes Jobs running N segments\n"
+           "  export    write the plan as a k6, JMeter or Artillery script\n"
            "  compare   compare two results: changes with confidence intervals and verdicts\n"
            "  history   store results and find where a metric changed across runs\n"
            "  agent     run one Sentinel task (JSON) and print the task result\n"
@@ -251,9 +284,10 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (cl.command == "help" || cl.command == "version") return cl;
   if (cl.command != "plugins" && cl.command != "plan" && cl.command != "run" &&
       cl.command != "merge" && cl.command != "distribute" && cl.command != "compare" &&
-      cl.command != "history" && cl.command != "agent" && cl.command != "serve")
+      cl.command != "history" && cl.command != "agent" && cl.command != "serve" &&
+      cl.command != "export")
     throw UserError("unknown command '" + cl.command +
-                    "' (commands: run, plan, plugins, merge, distribute, compare, history, "
+                    "' (commands: run, plan, plugins, merge, distribute, export, compare, history, "
                     "agent, serve, version, help)");
 
   po::options_description options;
@@ -262,6 +296,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add_options()("json", "machine-readable output");
   } else if (cl.command == "plan") {
     options.add(selection_options());
+    options.add(auth_options());
     options.add_options()("output,o", po::value<std::string>(), "plan file");
   } else if (cl.command == "run") {
     options.add(selection_options());
@@ -272,6 +307,10 @@ CommandLine parse_command_line(int argc, char** argv) {
     options.add(load_options());
     // Every segment gets the run's arguments; distribute keeps them as given.
     cl.arguments.assign(argv + 2, argv + argc);
+  } else if (cl.command == "export") {
+    options.add(export_options());
+    options.add(selection_options());
+    options.add(load_options());
   } else if (cl.command == "merge") {
     options.add_options()("output,o", po::value<std::string>(), "merged result file")(
         "input", po::value<std::vector<std::string>>(), "result files")(
@@ -324,6 +363,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   cl.tests = split_commas(list<std::string>(vm, "tests"));
   cl.flow_names = split_commas(list<std::string>(vm, "flow"));
   cl.all_flows = vm.count("flows") > 0;
+  cl.enhance = vm.count("enhance") > 0;
   cl.selection.include_paths = list<std::string>(vm, "include-path");
   cl.selection.exclude_paths = list<std::string>(vm, "exclude-path");
   cl.selection.tags = list<std::string>(vm, "tag");
@@ -372,6 +412,7 @@ CommandLine parse_command_line(int argc, char** argv) {
   if (vm.count("segment")) cl.segment = vm["segment"].as<std::string>();
   if (vm.count("start-at")) cl.start_at = vm["start-at"].as<std::string>();
   if (vm.count("baseline")) cl.baseline = vm["baseline"].as<std::string>();
+  if (vm.count("format")) cl.format = vm["format"].as<std::string>();
   if (vm.count("ca-file")) cl.ca_file = vm["ca-file"].as<std::string>();
   cl.http2 = vm.count("http2") > 0;
   if (vm.count("streams")) {

@@ -28,13 +28,14 @@ struct CommandLine {
   std::string config_file;
   std::string spec;
   std::string plan_file;
-  std::string output;  // plan -o, merge -o
+  std::string output;  // plan -o, merge -o, export -o
   std::string data_file;
   openapi::BodyFields body_fields = openapi::BodyFields::examples;
   plan::Selection selection;
   std::vector<std::string> tests;
   std::vector<std::string> flow_names;  // --flow NAME (repeatable)
   bool all_flows = false;               // --flows
+  bool enhance = false;                 // --enhance: ask the chat endpoint for values
   std::vector<std::string> thresholds;
   std::vector<std::string> stages;  // --stage DURATION:TARGET
   std::vector<ReportRequest> reports;
@@ -74,6 +75,7 @@ struct CommandLine {
   std::string token_file;                  // serve --token-file
   std::vector<std::string> allow_targets;  // serve --allow-target GLOB
   std::string max_running, max_queued, max_body, max_users, max_rate, max_duration;
+  std::string format;  // export --format k6|jmeter|artillery
 };
 
 // Throws perf::UserError for unknown options, missing values and bad combinations.

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     if (cl.command == "distribute") return distribute_command(cl);
     if (cl.command == "agent") return agent_command(cl);
     if (cl.command == "serve") return serve_command(cl);
+    if (cl.command == "export") return export_command(cl);
   } catch (const perf::UserError& e) {
     std::cerr << "perf-agent: " << e.what() << "\n";
     return 2;

@@ -21,9 +21,12 @@ int plan_command(const CommandLine& cl) {
   request.body_fields = cl.body_fields;
   request.selection = cl.selection;
   add_flows(request, cl);
+  const auto enhancement = enhancement_for(cl);
+  request.enhancement = enhancement.get();
   request.test_ids = plan::resolve_test_ids(
       cl.tests.empty() ? std::vector<std::string>{"all"} : cl.tests, registry);
   const auto plan = plan::make_plan(request, settings, registry);
+  report_enhancement(cl, plan);
   const std::string text = report::pretty(plan::to_json(plan));
   if (cl.output.empty() || cl.output == "-") {
     std::cout << text;

@@ -58,6 +58,8 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
       throw UserError(
           "run: --flow and --flows choose flows when planning; with --plan the "
           "plan's cases name their flows");
+    if (cl.enhance)
+      throw UserError(cl.command + ": --enhance plans from --spec; a plan file is run as it is");
     auto plan = plan::read_plan(cl.plan_file);
     if (!cl.tests.empty()) {
       test_ids = plan::resolve_test_ids(cl.tests, registry);
@@ -83,7 +85,11 @@ plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bo
   request.selection = cl.selection;
   request.test_ids = test_ids;
   add_flows(request, cl);
-  return plan::make_plan(request, settings, registry);
+  const auto enhancement = enhancement_for(cl);
+  request.enhancement = enhancement.get();
+  auto plan = plan::make_plan(request, settings, registry);
+  report_enhancement(cl, plan);
+  return plan;
 }
 
 // --stage DURATION:TARGET (k6's form): DURATION in s, ms or m ("30s", "1.5m", "500ms", "20").

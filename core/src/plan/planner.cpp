@@ -207,6 +207,7 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
   } else {
     apply_selection(model, request.selection, out.skipped);
   }
+  if (request.enhancement) request.enhancement->enhance(model, out.skipped);
   if (model.operations.empty() && model.flows.empty() && out.note.empty())
     out.note = "no operation is left after the selection";
   const api::PlanContext context{settings, builder};
@@ -236,9 +237,10 @@ Plan make_plan(const PlanRequest& request, const api::Settings& settings,
           c.flows.empty() && std::any_of(exclude.begin(), exclude.end(), [&](const std::string& g) {
             return glob_match(g, c.endpoint);
           });
-      if (included && !excluded)
+      if (included && !excluded) {
+        if (request.enhancement) request.enhancement->mark(c);
         out.test_cases.push_back(std::move(c));
-      else
+      } else
         out.skipped.push_back({id, c.method, c.endpoint,
                                included ? "matches test_options." + id + ".exclude_paths"
                                         : "not in test_options." + id + ".include_paths"});

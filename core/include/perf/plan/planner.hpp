@@ -22,6 +22,15 @@ struct Selection {
   bool allow_unsafe_methods = false;
 };
 
+// Changes the model after the selection and before the test types plan from it (`--enhance`),
+// then marks each case planned from what it changed.
+class ModelEnhancement {
+ public:
+  virtual ~ModelEnhancement() = default;
+  virtual void enhance(api::ApiModel& model, std::vector<SkippedEntry>& notes) = 0;
+  virtual void mark(api::TestCase& c) const = 0;
+};
+
 struct PlanRequest {
   std::string spec;                                                 // "" in quick mode
   std::string quick_target;                                         // URL for quick mode
@@ -32,8 +41,9 @@ struct PlanRequest {
   // Flows (DESIGN §10.6): the config file's `flows:` (null when it has none), and which to run.
   boost::json::value config_flows;
   std::string config_name;
-  std::vector<std::string> flow_names;  // --flow NAME: run these flows
-  bool all_flows = false;               // --flows: run every flow
+  std::vector<std::string> flow_names;      // --flow NAME: run these flows
+  bool all_flows = false;                   // --flows: run every flow
+  ModelEnhancement* enhancement = nullptr;  // --enhance; null: the plan is deterministic
 };
 
 // Resolves ids and aliases ("load" -> "load_test"); empty `requested` gives `defaults`.
