@@ -20,7 +20,7 @@ int compare_command(const CommandLine& cl) {
         "compare: give two result files, BASE.json NEW.json (see perf-agent compare "
         "--help)");
   compare::ComparisonOptions options;
-  for (const auto& text : cl.min_effects) compare::apply_min_effect(options.min_effect, text);
+  compare::apply_min_effects(options.min_effect, cl.min_effects);
   std::vector<compare::ChangeLimit> limits;
   for (const auto& text : cl.max_changes) limits.push_back(compare::parse_change_limit(text));
   for (const auto& r : cl.reports)

@@ -26,10 +26,12 @@ LiveRun::LiveRun(const std::string& listen, run::Runner& runner)
                 const auto feed = views_.feed("run");
                 const std::string status =
                     feed ? feed->end_status().value_or("running") : "running";
+                // `links`: a CLI run has no stored task JSON or report page to link.
                 boost::json::object task{{"task_id", "run"},
                                          {"status", status},
                                          {"created_at", plan::iso8601_utc(started_unix_ms_)},
-                                         {"finished_at", nullptr}};
+                                         {"finished_at", nullptr},
+                                         {"links", false}};
                 return server::json_response(http::status::ok,
                                              boost::json::serialize(boost::json::object{
                                                  {"tasks", boost::json::array{std::move(task)}}}),
@@ -43,6 +45,8 @@ LiveRun::LiveRun(const std::string& listen, run::Runner& runner)
 }
 
 LiveRun::~LiveRun() {
+  // An unreachable target or a run that threw publishes no end: say so, or clients would wait.
+  views_.finish("run", "failed", 3);
   // A client that is still taking the stream gets its end (at most two seconds): the run is over
   // and the process is about to exit.
   if (const auto feed = views_.feed("run"))

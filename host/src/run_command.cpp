@@ -138,8 +138,7 @@ PreparedRun prepare_run(const CommandLine& cl, const plugins::PluginRegistry& re
   // Read now: a bad baseline stops the run before any load, not after it.
   if (!cl.baseline.empty()) {
     options.baseline = compare::read_baseline(cl.baseline);
-    for (const auto& text : cl.min_effects)
-      compare::apply_min_effect(options.baseline->options.min_effect, text);
+    compare::apply_min_effects(options.baseline->options.min_effect, cl.min_effects);
     for (const auto& text : cl.max_changes)
       options.baseline->limits.push_back(compare::parse_change_limit(text));
   } else if (!cl.max_changes.empty() || !cl.min_effects.empty()) {

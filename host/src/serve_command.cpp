@@ -104,9 +104,21 @@ int serve_command(const CommandLine& cl) {
   tasks.add_routes(*router);
   // Live views (DESIGN §10.3): each task's stream, /metrics over every run, the dashboard.
   live::LiveViews views(*token);
-  views.exposition().set_task_states([&store] { return store.count_by_status(); });
-  tasks.watch_runs(
-      [&views](const std::string& task_id, run::MetricsBus& bus) { views.watch(task_id, bus); });
+  views.exposition().set_task_states([&store] {
+    // Every state, 0 included: a series that disappears would go stale in Prometheus.
+    std::map<std::string, double> states;
+    for (const char* state : {"queued", "running", "success", "failed", "error", "cancelled"})
+      states[state] = 0;
+    for (const auto& [state, n] : store.count_by_status()) states[state] = n;
+    return states;
+  });
+  tasks.watch_runs([&views](const std::string& task_id, run::MetricsBus& bus) {
+    views.watch(task_id, bus, /*owner_ends=*/true);
+  });
+  // The stream ends with the task's status as GET /api/v1/tasks/{id} shows it.
+  tasks.watch_ends([&views](const std::string& task_id, const std::string& status) {
+    views.finish(task_id, status, status == "success" ? 0 : 1);
+  });
   views.add_routes(*router);
   add_report_page_route(*router, store, registry);
 

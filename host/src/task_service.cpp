@@ -81,6 +81,10 @@ void TaskService::add_routes(server::Router& router) {
              });
 }
 
+void TaskService::watch_ends(EndWatcher watcher) {
+  end_watchers_.push_back(std::move(watcher));
+}
+
 void TaskService::watch_runs(RunWatcher watcher) {
   watchers_.push_back(std::move(watcher));
 }
@@ -216,6 +220,7 @@ void TaskService::run_one(QueuedTask& task, const std::function<void(run::Runner
   store_.finish(id, outcome.status, json::serialize(outcome.report), outcome.error_message,
                 util::now_unix_ms());
   log_state(id, outcome.status);
+  for (const auto& ended : end_watchers_) ended(id, outcome.status);
 }
 
 }  // namespace perf::host

@@ -37,6 +37,9 @@ class TaskService {
   // restore().
   using RunWatcher = std::function<void(const std::string& task_id, run::MetricsBus& bus)>;
   void watch_runs(RunWatcher watcher);
+  // Called with each run task's final status once it is stored (live streams end with it).
+  using EndWatcher = std::function<void(const std::string& task_id, const std::string& status)>;
+  void watch_ends(EndWatcher watcher);
 
  private:
   server::Response submit(const server::Request& request);
@@ -53,6 +56,7 @@ class TaskService {
   const ServiceLimits limits_;
   std::mutex submit_mutex_;           // the capacity check, the insert and the push are one step
   std::vector<RunWatcher> watchers_;  // fixed once tasks run
+  std::vector<EndWatcher> end_watchers_;
   std::unique_ptr<TaskQueue> queue_;
 };
 

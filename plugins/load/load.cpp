@@ -22,6 +22,18 @@ double expected_throughput(const api::LoadPattern& p, const api::Settings& s) {
   return std::min(s.throughput_threshold_rps, 0.5 * p.users / p.think_time_s);
 }
 
+// Plan seconds of a load case: the stages' when given (they make the schedule), none for an
+// iteration count (the count decides, not the time).
+void set_planned_seconds(api::TestCase& c, const api::LoadPattern& p, const api::Settings& s) {
+  if (s.iterations) return;
+  double seconds = p.duration_s;
+  if (!s.stages.empty()) {
+    seconds = 0;
+    for (const auto& [duration, target] : s.stages) seconds += duration;
+  }
+  c.parameters[sdk::planned_seconds_key] = seconds;
+}
+
 class LoadTest final : public api::TestType {
  public:
   api::PlanOutput plan(const api::ApiModel& model, const api::PlanContext& context) const override {
@@ -41,7 +53,7 @@ class LoadTest final : public api::TestType {
         auto c = cases::make_flow_case("load_test", flow, p.name,
                                        "Load test (" + p.name + ") for flow " + flow.name);
         c.performance_config = cases::load_config(p, s);
-        c.parameters[sdk::planned_seconds_key] = p.duration_s;
+        set_planned_seconds(c, p, s);
         cases::add_standard_checks(c, s, expected_throughput(p, s));
         out.cases.push_back(std::move(c));
       }
@@ -51,7 +63,7 @@ class LoadTest final : public api::TestType {
                                   "Load test (" + p.name + ") for " + op.method + " " + op.path,
                                   context);
         c.performance_config = cases::load_config(p, s);
-        c.parameters[sdk::planned_seconds_key] = p.duration_s;
+        set_planned_seconds(c, p, s);
         cases::add_standard_checks(c, s, expected_throughput(p, s));
         out.cases.push_back(std::move(c));
       }

@@ -251,8 +251,10 @@ class HtmlReporter final : public api::Reporter {
 
   void end(const api::RunSummary& s) override {
     std::ostringstream h;
-    h << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>perf-agent "
-         "report</title>"
+    // No script may run in a report, even one opened from the dashboard's origin.
+    h << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\"><title>perf-agent report</title>"
       << "<style>" << style << "</style></head><body>";
     h << "<h1>Performance report <span class=\"verdict " << escape(s.verdict) << "\">"
       << escape(s.verdict) << "</span></h1>";

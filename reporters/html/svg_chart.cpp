@@ -104,7 +104,13 @@ std::string bar_chart(const std::string& title, const std::string& unit,
   for (const auto& b : bars) {
     // Long case ids keep their end, where the method, path and pattern are.
     std::string label = b.label;
-    if (label.size() > 38) label = "\u2026" + label.substr(label.size() - 37);
+    if (label.size() > 38) {
+      std::size_t from = label.size() - 37;
+      // Not inside a UTF-8 sequence: continuation bytes are 10xxxxxx.
+      while (from < label.size() && (static_cast<unsigned char>(label[from]) & 0xC0) == 0x80)
+        ++from;
+      label = "\u2026" + label.substr(from);
+    }
     svg << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 12
         << "\" class=\"ax\" text-anchor=\"end\">" << escape(label) << "</text>";
     const double w = b.known ? std::max(1.0, b.value / max * plot_w) : 0;

@@ -179,9 +179,8 @@ BOOST_AUTO_TEST_CASE(a_history_stepping_from_20_to_23ms_at_run_7_has_its_change_
   for (int i = 0; i < 6; ++i) runs.push_back(&a.cases[i]);
   for (int i = 6; i < 12; ++i) runs.push_back(&b.cases[i]);
   HistoryStore store(history_of(runs, "step"));
-  // The server's own quantity, p50. The mean and throughput of these recordings step at run 6:
-  // the 20 ms case r06 ran while the machine stalled (avg 23.2 ms, p50 unchanged), and E-divisive
-  // rightly dates their change there.
+  // The server's own quantity, p50: the mean and throughput also carry the machine's moments
+  // (an earlier recording had a stall that E-divisive rightly dated a run early on them).
   const auto h = case_history(store, "load_test:GET:/:history", Metric::p50);
   BOOST_TEST_MESSAGE(history_text({h}));
   BOOST_TEST_REQUIRE(h.runs.size() == 12u);

@@ -105,6 +105,10 @@ BOOST_AUTO_TEST_CASE(min_effect_sets_all_metrics_or_one_and_names_a_bad_value) {
     return std::string(x.what()).find("--min-effect 'p42:3%': unknown metric") == 0;
   });
   BOOST_CHECK_THROW(apply_min_effect(e, "p95:lots"), perf::UserError);
+  MinEffects ordered;  // a bare PCT never overrides a metric's own, whatever the order given
+  apply_min_effects(ordered, {"p95:5%", "2"});
+  BOOST_TEST(ordered[Metric::p95] == 5.0);
+  BOOST_TEST(ordered[Metric::p50] == 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(fewer_than_five_seconds_cannot_decide_and_say_why) {

@@ -238,6 +238,13 @@ void apply_min_effect(MinEffects& effects, std::string_view text) {
   effects[*metric] = parse_percent(text.substr(colon + 1), "--min-effect", text);
 }
 
+void apply_min_effects(MinEffects& effects, const std::vector<std::string>& texts) {
+  for (const auto& text : texts)
+    if (text.find(':') == std::string::npos) apply_min_effect(effects, text);
+  for (const auto& text : texts)
+    if (text.find(':') != std::string::npos) apply_min_effect(effects, text);
+}
+
 std::string min_effects_text(const MinEffects& effects) {
   std::string out;
   for (auto m : all_metrics) {
@@ -279,6 +286,10 @@ json::object to_json(const Comparison& comparison) {
   json::object min_effect;  // per metric: percent, the error rate in percentage points
   for (auto m : all_metrics) min_effect[metric_name(m)] = comparison.options.min_effect[m];
   o["min_effect"] = std::move(min_effect);
+  // The single floors of earlier versions, for readers of the old fields: p50's, and the error
+  // rate's in percentage points.
+  o["min_effect_percent"] = comparison.options.min_effect[Metric::p50];
+  o["min_effect_points"] = comparison.options.min_effect[Metric::error_rate];
   json::array cases;
   for (const auto& c : comparison.cases) {
     json::array metrics;

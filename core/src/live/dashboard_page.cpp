@@ -37,6 +37,8 @@ window.addEventListener("error", e => recordError("error: " + e.message));
 window.addEventListener("unhandledrejection", e => recordError("rejection: " + e.reason));
 const statusLine = document.getElementById("status");
 let token = new URLSearchParams(location.hash.slice(1)).get("token") || sessionStorage.getItem("perf-agent-token") || "";
+// The token leaves the address bar (and the history) once read; the tab keeps it.
+if (location.hash) { if (token) sessionStorage.setItem("perf-agent-token", token); history.replaceState(null, "", location.pathname + location.search); }
 let following = null, socket = null;
 const cases = new Map();
 document.body.dataset.points = 0;
@@ -59,15 +61,19 @@ function refresh() {
     for (const t of list.tasks) {
       const row = body.insertRow();
       row.dataset.task = t.task_id;
-      if (t.task_id === following) row.className = "sel";
+      if (t.task_id === following) {
+        row.className = "sel";
+        // A task followed while queued had no stream yet: follow it again once it runs.
+        if (t.status === "running" && socket && socket.readyState === WebSocket.CLOSED && !document.body.dataset.ended) follow(t.task_id);
+      }
       cell(row, t.task_id); cell(row, t.status); cell(row, t.created_at); cell(row, t.finished_at);
       const link = document.createElement("a");
       link.href = "/api/v1/tasks/" + encodeURIComponent(t.task_id);
       link.textContent = "JSON";
       link.onclick = e => { e.preventDefault(); e.stopPropagation(); api(link.getAttribute("href")).then(r => { const w = window.open(); if (w) w.document.body.textContent = JSON.stringify(r, null, 2); }); };
       const cellOf = row.insertCell();
-      cellOf.append(link);
-      if (["success", "failed", "cancelled", "error"].includes(t.status)) {
+      if (t.links !== false) cellOf.append(link);
+      if (t.links !== false && ["success", "failed", "cancelled", "error"].includes(t.status)) {
         // The HTML report of a finished task: fetched with the token, shown as a page of its own.
         const page = document.createElement("a");
         page.href = "/api/v1/tasks/" + encodeURIComponent(t.task_id) + "/report.html";
@@ -89,6 +95,8 @@ function follow(id) {
   cases.clear();
   document.getElementById("cases").replaceChildren();
   document.body.dataset.points = 0;
+  delete document.body.dataset.requests;
+  delete document.body.dataset.ended;
   const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/tasks/" + encodeURIComponent(id) + "/live";
   socket = new WebSocket(url, ["bearer." + token]);
   statusLine.textContent = "task " + id + ": connecting";
@@ -126,7 +134,8 @@ function receive(m) {
     view.points.push(m);
     document.body.dataset.points = +document.body.dataset.points + 1;
     document.body.dataset.requests = (+(document.body.dataset.requests || 0)) + m.requests;
-    view.now.textContent = "t " + m.t_s.toFixed(1) + " s \u00b7 " + fmt(m.rps) + " req/s \u00b7 p50 " + fmt(m.p50_ms) + " \u00b7 p95 " + fmt(m.p95_ms) + " \u00b7 p99 " + fmt(m.p99_ms) + " ms \u00b7 errors " + fmt(m.errors_per_s) + "/s \u00b7 users " + fmt(m.active_users);
+    // A phase's closing sliver has no rate: the line keeps the last whole second.
+    if (m.rps != null) view.now.textContent = "t " + m.t_s.toFixed(1) + " s \u00b7 " + fmt(m.rps) + " req/s \u00b7 p50 " + fmt(m.p50_ms) + " \u00b7 p95 " + fmt(m.p95_ms) + " \u00b7 p99 " + fmt(m.p99_ms) + " ms \u00b7 errors " + fmt(m.errors_per_s) + "/s \u00b7 users " + fmt(m.active_users);
     view.box.dataset.last = JSON.stringify(m);
     draw(view);
   } else if (m.type === "case_done") {

@@ -58,11 +58,6 @@ std::size_t LiveFeed::followers() const {
   return followers_.size();
 }
 
-void LiveFeed::set_end_status(std::function<std::string(const api::RunSummary&)> status) {
-  std::lock_guard lock(mutex_);
-  end_status_ = std::move(status);
-}
-
 void LiveFeed::publish(std::string text, bool keep_always) {
   auto message = std::make_shared<const std::string>(std::move(text));
   std::vector<std::function<void(const Message&)>> now;
@@ -90,20 +85,30 @@ void LiveFeed::case_started(const api::TestCase& c, std::size_t, std::size_t) {
 
 void LiveFeed::interval(const api::Snapshot& s) {
   double t_s = s.elapsed_s;  // a case of several phases: seconds since the case started
+  bool sliver = false;
   {
     std::lock_guard lock(mutex_);
     if (const auto it = case_started_.find(s.case_id); it != case_started_.end())
       t_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
+    // The closing sliver of a phase (answers in flight at its end, a fraction of a second after
+    // the last whole one): its requests count, but a rate over a few milliseconds would draw a
+    // burst that never happened.
+    const std::string key = s.case_id + '\n' + s.phase;
+    const double previous = key == last_phase_ ? last_elapsed_s_ : 0;
+    last_phase_ = key;
+    last_elapsed_s_ = s.elapsed_s;
+    sliver = s.planned_s > 0 && s.elapsed_s >= s.planned_s && s.elapsed_s - previous < 0.5;
   }
   const auto& p = s.point;
-  json::object o{{"type", "interval"},
-                 {"case", s.case_id},
-                 {"phase", s.phase},
-                 {"t_s", rounded(t_s)},
-                 {"requests", p.requests},
-                 {"rps", rounded(p.rps)},
-                 {"errors_per_s", rounded(p.errors_per_s)},
-                 {"active_users", rounded(p.active_users)}};
+  json::object o{
+      {"type", "interval"},
+      {"case", s.case_id},
+      {"phase", s.phase},
+      {"t_s", rounded(t_s)},
+      {"requests", p.requests},
+      {"rps", sliver ? json::value(nullptr) : json::value(rounded(p.rps))},
+      {"errors_per_s", sliver ? json::value(nullptr) : json::value(rounded(p.errors_per_s))},
+      {"active_users", rounded(p.active_users)}};
   // No answer this second: no latency (null, not 0 ms, which would read as instant).
   for (auto [key, value] : {std::pair{"p50_ms", p.p50_ms}, std::pair{"p95_ms", p.p95_ms},
                             std::pair{"p99_ms", p.p99_ms}})
@@ -121,18 +126,19 @@ void LiveFeed::case_done(const api::CaseResult& r) {
 }
 
 void LiveFeed::run_finished(const api::RunSummary& summary) {
-  std::function<std::string(const api::RunSummary&)> status;
+  if (!end_by_owner_) finish(status_of(summary), summary.exit_code);
+}
+
+void LiveFeed::finish(const std::string& status, int exit_code) {
   {
     std::lock_guard lock(mutex_);
-    status = end_status_;
+    if (ended_) return;
+    ended_ = true;
+    end_status_text_ = status;
   }
-  const std::string text = status ? status(summary) : status_of(summary);
-  publish(json::serialize(
-              json::object{{"type", "end"}, {"status", text}, {"exit_code", summary.exit_code}}),
-          true);
-  std::lock_guard lock(mutex_);
-  ended_ = true;
-  end_status_text_ = text;
+  publish(
+      json::serialize(json::object{{"type", "end"}, {"status", status}, {"exit_code", exit_code}}),
+      true);
 }
 
 }  // namespace perf::live

@@ -30,6 +30,7 @@ class LiveSocket : public std::enable_shared_from_this<LiveSocket> {
       if (!subprotocol.empty()) r.set(beast::http::field::sec_websocket_protocol, subprotocol);
     }));
     ws_.text(true);
+    ws_.read_message_max(4096);  // clients only close and ping: nothing big to read
     ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
       if (!ec) self->on_accepted();
     });

@@ -9,8 +9,9 @@ namespace perf::live {
 
 namespace http = boost::beast::http;
 
-void LiveViews::watch(const std::string& task_id, run::MetricsBus& bus) {
+void LiveViews::watch(const std::string& task_id, run::MetricsBus& bus, bool owner_ends) {
   auto feed = std::make_shared<LiveFeed>();
+  if (owner_ends) feed->end_by_owner();
   bus.subscribe(feed);
   bus.subscribe(exposition_);
   std::lock_guard lock(mutex_);
@@ -20,6 +21,10 @@ void LiveViews::watch(const std::string& task_id, run::MetricsBus& bus) {
     feeds_.erase(order_.front());
     order_.pop_front();
   }
+}
+
+void LiveViews::finish(const std::string& task_id, const std::string& status, int exit_code) {
+  if (auto f = feed(task_id)) f->finish(status, exit_code);
 }
 
 std::shared_ptr<LiveFeed> LiveViews::feed(const std::string& task_id) const {

@@ -63,6 +63,14 @@ void PrometheusExposition::case_done(const api::CaseResult& r) {
 }
 
 std::string PrometheusExposition::text() const {
+  // The task counts come from the store (a query): asked with no lock held, so a scrape never
+  // makes a run's interval wait.
+  std::function<std::map<std::string, double>()> task_states;
+  {
+    std::lock_guard lock(mutex_);
+    task_states = task_states_;
+  }
+  const auto states = task_states ? task_states() : std::map<std::string, double>{};
   std::lock_guard lock(mutex_);
   std::ostringstream out;
   out << "# HELP perf_agent_requests_total Requests sent, by case and outcome (status class, or "
@@ -88,9 +96,9 @@ std::string PrometheusExposition::text() const {
   for (const auto& [id, c] : cases_)
     out << "perf_agent_active_users{case=\"" << label_value(id) << "\"} " << number(c.active_users)
         << "\n";
-  if (task_states_) {
+  if (task_states) {
     out << "# HELP perf_agent_tasks Tasks by state.\n# TYPE perf_agent_tasks gauge\n";
-    for (const auto& [state, n] : task_states_())
+    for (const auto& [state, n] : states)
       out << "perf_agent_tasks{state=\"" << label_value(state) << "\"} " << number(n) << "\n";
   }
   return out.str();

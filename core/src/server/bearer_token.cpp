@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -99,8 +100,15 @@ std::optional<Response> BearerToken::check(const Request& request) const {
   const auto field = request[boost::beast::http::field::authorization];
   const std::string_view header(field.data(), field.size());
   constexpr std::string_view scheme = "Bearer ";
-  if (header.size() > scheme.size() && header.substr(0, scheme.size()) == scheme &&
-      matches(header.substr(scheme.size())))
+  // The scheme's name is case-insensitive (RFC 7235 §2.1); the token is not.
+  const auto same_scheme = [&] {
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(header[i])) !=
+          std::tolower(static_cast<unsigned char>(scheme[i])))
+        return false;
+    return true;
+  };
+  if (header.size() > scheme.size() && same_scheme() && matches(header.substr(scheme.size())))
     return std::nullopt;
   if (header.empty() && boost::beast::websocket::is_upgrade(request) &&
       offered_subprotocol(request))

@@ -86,6 +86,8 @@ Comparison compare_runs(const api::RunSummary& base, const api::RunSummary& now,
 // --min-effect PCT (every metric but the error rate) or METRIC:PCT (one metric; error_rate in
 // percentage points), applied to `effects`. Throws perf::UserError naming the flag and value.
 void apply_min_effect(MinEffects& effects, std::string_view text);
+// Every --min-effect given: bare PCTs first, so `p95:5% --min-effect 2` keeps p95 at 5 %.
+void apply_min_effects(MinEffects& effects, const std::vector<std::string>& texts);
 // "p50 3 %, p95 10 %, p99 15 %, avg 3 %, throughput 3 %, error rate 0.1 pp": for the reports.
 std::string min_effects_text(const MinEffects& effects);
 

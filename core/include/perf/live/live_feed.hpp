@@ -35,9 +35,12 @@ class LiveFeed final : public run::RunObserver {
   bool ended() const;
   std::optional<std::string> end_status() const;  // the `end` message's status, once sent
   std::size_t followers() const;
-  // `end`'s status: set by the owner before the run ends ("success", "failed", "cancelled");
-  // by default derived from the summary.
-  void set_end_status(std::function<std::string(const api::RunSummary&)> status);
+  // The owner ends the stream with finish() (the service: with the task's own status, which
+  // only it knows); run_finished() then publishes no `end`.
+  void end_by_owner() { end_by_owner_ = true; }
+  // Publishes `end` with `status` unless one was sent: also ends a stream whose run never
+  // finished (an unreachable target, a run that threw), so no client waits forever.
+  void finish(const std::string& status, int exit_code);
 
   void case_started(const api::TestCase& c, std::size_t index, std::size_t total) override;
   void interval(const api::Snapshot& s) override;
@@ -53,7 +56,9 @@ class LiveFeed final : public run::RunObserver {
   bool ended_ = false;
   std::string end_status_text_;
   std::map<std::string, std::chrono::steady_clock::time_point> case_started_;
-  std::function<std::string(const api::RunSummary&)> end_status_;
+  bool end_by_owner_ = false;
+  std::string last_phase_;  // case id and phase of the last interval
+  double last_elapsed_s_ = 0;
 };
 
 // "success" for a passed run, "cancelled" for an interrupted one, else "failed".

@@ -26,7 +26,10 @@ class LiveViews {
   explicit LiveViews(const server::BearerToken& token) : token_(token) {}
 
   // Subscribes the task's feed and the exposition to `bus`: call before the run starts.
-  void watch(const std::string& task_id, run::MetricsBus& bus);
+  // `owner_ends`: the stream's `end` comes from finish(), with the owner's status for the task.
+  void watch(const std::string& task_id, run::MetricsBus& bus, bool owner_ends = false);
+  // Ends the task's stream with `status` (nothing when it has none or has ended).
+  void finish(const std::string& task_id, const std::string& status, int exit_code = 0);
   std::shared_ptr<LiveFeed> feed(const std::string& task_id) const;
   PrometheusExposition& exposition() { return *exposition_; }
 

@@ -33,8 +33,9 @@ PlannedTime planned_time(const std::vector<api::TestCase>& cases, double time_sc
 // "45 s", "3 min 20 s", "1 h 32 min".
 std::string duration_text(double seconds);
 
-// "planned 1 h 32 min for 303 cases (41 send a fixed number of requests), of which
-// endurance_test 21 × 30 min, stress_test 21 × 3 min; shorten with --tests or --time-scale".
+// "planned 16 h 24 min for 303 cases (51 of them send a fixed number of requests, not counted),
+// of which endurance_test 21 × up to 30 min, load_test 63 × up to 3 min; shorten with --tests or
+// --time-scale".
 std::string planned_time_text(const PlannedTime& planned);
 
 }  // namespace perf::plan
