@@ -38,7 +38,7 @@ bool Threshold::matches(const api::TestCase& c) const {
     if (k == "test_type" && c.test_type != v) return false;
     if (k == "case" && c.id != v) return false;
     if (k == "flow" && std::none_of(c.flows.begin(), c.flows.end(),
-                                    [&](const api::Flow& f) { return f.name == v; }))
+                                    [&value = v](const api::Flow& f) { return f.name == value; }))
       return false;
     if (k == "step" && c.flows.empty()) return false;  // the step itself: selected_metrics
   }
