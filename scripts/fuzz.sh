@@ -94,7 +94,9 @@ for t in "${targets[@]}"; do
   if ((rc != 0)); then
     status=1
     reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
-    echo "fuzz: $t FAILED (exit $rc): $(grep -m1 -E 'ERROR:|runtime error|deadly signal|Timeout' "$log" || echo 'see log')" >&2
+    # The most telling line: a sanitizer's summary, an uncaught exception, else libFuzzer's own.
+    why=$(grep -m1 -E 'SUMMARY:|terminate called|runtime error' "$log" || grep -m1 'ERROR:' "$log" || echo 'see the log')
+    echo "fuzz: $t FAILED (exit $rc): $why" >&2
     echo "fuzz: reproducer ${reproducer:-none written}; log $log" >&2
     [[ -n $reproducer ]] && echo "fuzz: replay with: $bin $reproducer" >&2
   fi
