@@ -46,7 +46,7 @@ extra_seeds() {
     spec_loader)
       local specs=../shared/specs
       if [[ -f $specs/MANIFEST.tsv ]]; then
-        awk -F'\t' 'NR > 1 && $12 == 1 && $6 <= 300000 { print $1 }' "$specs/MANIFEST.tsv" |
+        awk -F'\t' 'NR > 1 && $12 == 1 && $6 <= 100000 { print $1 }' "$specs/MANIFEST.tsv" |
           while read -r f; do echo "$specs/$f"; done
       fi
       ls tests/fixtures/*.yaml 2>/dev/null || true
