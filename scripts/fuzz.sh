@@ -3,6 +3,7 @@
 # them one after the other (docs/hardening.md).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   fuzz each target for SECONDS (default 60)
 #   scripts/fuzz.sh --replay [TARGET...]    run each target once over its seed corpus (for CI)
+#   HTTP_PARSER_SOURCE=DIR scripts/fuzz.sh  also instrument http-parser from a checkout in DIR
 # TARGET: response_parser threshold spec_loader plan agent_task (default: all). New corpus entries
 # go to build-fuzz/corpus/TARGET (outside git, seeded from fuzz/corpus/TARGET and the sample
 # specs); crashes to build-fuzz/artifacts/TARGET/. Exits non-zero on a crash, naming the input.
@@ -34,8 +35,13 @@ if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
-cmake -S . -B build-fuzz -DPERF_AGENT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" >/dev/null
+# HTTP_PARSER_SOURCE: a nodejs/http-parser 2.9.x checkout to fuzz instrumented (docs/hardening.md);
+# once given, build-fuzz keeps it.
+parser_source=()
+[[ -n ${HTTP_PARSER_SOURCE:-} ]] &&
+  parser_source=(-DPERF_AGENT_FUZZ_HTTP_PARSER_SOURCE="$(realpath "$HTTP_PARSER_SOURCE")")
+cmake -S . -B build-fuzz -DPERF_AGENT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" "${parser_source[@]}" >/dev/null
 nice cmake --build build-fuzz -j"${FUZZ_JOBS:-1}" --target "${targets[@]/%/_fuzz}" >/dev/null
 
 # Where each target's seeds come from besides fuzz/corpus/TARGET: the sample specs (small
