@@ -39,6 +39,17 @@ BOOST_AUTO_TEST_CASE(yaml_keeps_response_codes_and_dates_as_strings) {
   BOOST_TEST(o.at("nothing").is_null());
 }
 
+// Found by fuzz/plan_fuzz: `801e400` threw std::out_of_range (std::stod) out of the loader.
+BOOST_AUTO_TEST_CASE(yaml_numbers_beyond_a_double_keep_their_digits) {
+  const auto v =
+      parse_document("huge: 801e400\ntiny: -1e-400\nplus: +2.5\nfine: 1e300\n", "x.yaml");
+  const auto& o = v.as_object();
+  BOOST_TEST(o.at("huge").as_string() == "801e400");
+  BOOST_TEST(o.at("tiny").as_string() == "-1e-400");
+  BOOST_TEST(o.at("plus").as_double() == 2.5);
+  BOOST_TEST(o.at("fine").as_double() == 1e300);
+}
+
 BOOST_AUTO_TEST_CASE(truncated_json_names_file_line_and_column) {
   const auto message = error_of("{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {", "spec.json");
   BOOST_TEST(message.rfind("spec.json:3:", 0) == 0, message);

@@ -51,6 +51,22 @@ BOOST_AUTO_TEST_CASE(malformed_or_unsupported_expressions_name_themselves) {
   }
 }
 
+// Found by fuzz/threshold_fuzz: the patterns let "1e308100" and "." through, and std::stod threw
+// std::out_of_range or std::invalid_argument instead of naming the threshold.
+BOOST_AUTO_TEST_CASE(numbers_that_are_not_finite_numbers_name_the_threshold) {
+  for (const char* bad : {"http_reqs: rate>\t  1e308100", "http_req_duration: p(.)<5",
+                          "http_req_duration: p(95)<5 over . s", "http_req_duration: avg<1.2.3",
+                          "http_req_duration: avg<-."}) {
+    try {
+      parse_threshold(bad);
+      BOOST_FAIL("accepted " << bad);
+    } catch (const UserError& e) {
+      BOOST_TEST(std::string(e.what()).find("is not a number") != std::string::npos, e.what());
+    }
+  }
+  BOOST_TEST(parse_threshold("http_req_duration: avg<-1.5e2").value == -150.0);
+}
+
 BOOST_AUTO_TEST_CASE(rates_counts_and_durations_are_in_k6_units) {
   const auto m = metrics_of(90, 10, 2.0, 150000);  // 100 requests in 2 s, 10 failed, 150 ms each
   auto value = [&](const char* text) {

@@ -84,7 +84,14 @@ json::value scalar(const YAML::Node& node) {
     if (err == std::errc() && ptr == s.data() + s.size()) return v;
     return json::string(s);  // out of range: keep the digits
   }
-  if (looks_real(s)) return std::stod(s);
+  if (looks_real(s)) {
+    // 1e400 is beyond a double (1e-400 below its least): keep the digits, as for integers.
+    double v = 0;
+    const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+    auto [ptr, err] = std::from_chars(begin, s.data() + s.size(), v);
+    if (err == std::errc() && ptr == s.data() + s.size()) return v;
+    return json::string(s);
+  }
   if (s == ".inf" || s == ".Inf") return HUGE_VAL;
   return json::string(s);
 }

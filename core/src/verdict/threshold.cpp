@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <regex>
@@ -14,6 +15,17 @@ namespace {
 
 [[noreturn]] void bad(const std::string& text, const std::string& why) {
   throw UserError("threshold '" + text + "': " + why);
+}
+
+// A number the patterns let through: they also match "1.2.3", "." and "1e999", which are not
+// numbers (std::stod would read "1.2", or throw something other than a UserError).
+double number(const std::string& text, const std::string& digits) {
+  double v = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [last, ec] = std::from_chars(digits.data(), end, v);
+  if (ec != std::errc() || last != end || !std::isfinite(v))
+    bad(text, "'" + digits + "' is not a number");
+  return v;
 }
 
 std::string trim(std::string s) {
@@ -38,7 +50,7 @@ bool Threshold::matches(const api::TestCase& c) const {
     if (k == "test_type" && c.test_type != v) return false;
     if (k == "case" && c.id != v) return false;
     if (k == "flow" && std::none_of(c.flows.begin(), c.flows.end(),
-                                    [&](const api::Flow& f) { return f.name == v; }))
+                                    [&value = v](const api::Flow& f) { return f.name == value; }))
       return false;
     if (k == "step" && c.flows.empty()) return false;  // the step itself: selected_metrics
   }
@@ -102,7 +114,7 @@ Threshold parse_threshold(const std::string& text) {
   static const std::regex over(R"(^(.*\S)\s+over\s+([0-9.]+)\s*(ms|s|m)$)");
   std::smatch m;
   if (std::regex_match(rest, m, over)) {
-    double w = std::stod(m[2]);
+    double w = number(text, m[2]);
     if (m[3] == "ms") w /= 1000;
     if (m[3] == "m") w *= 60;
     t.window_s = w;
@@ -116,11 +128,11 @@ Threshold parse_threshold(const std::string& text) {
         "count)");
   t.aggregation = m[1].str().rfind("p(", 0) == 0 ? "p" : m[1].str();
   if (t.aggregation == "p") {
-    t.percentile = std::stod(m[2]);
+    t.percentile = number(text, m[2]);
     if (t.percentile < 0 || t.percentile > 100) bad(text, "a percentile is between 0 and 100");
   }
   t.op = m[3];
-  t.value = std::stod(m[4]);
+  t.value = number(text, m[4]);
   const bool duration = duration_metric(t.metric);
   if (duration && t.aggregation == "rate")
     bad(text, t.metric + " has no rate; use avg, min, max, med or p(N)");
