@@ -48,7 +48,8 @@ LiveRun::~LiveRun() {
   // An unreachable target or a run that threw publishes no end: say so, or clients would wait.
   views_.finish("run", "failed", 3);
   // A client that is still taking the stream gets its end (at most two seconds): the run is over
-  // and the process is about to exit.
+  // and the process is about to exit. Polled: a follower leaves on its socket's thread and
+  // signals nothing this thread could wait on; the bound keeps exit prompt.
   if (const auto feed = views_.feed("run"))
     for (int i = 0; i < 40 && feed->followers() > 0; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
