@@ -4,12 +4,14 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   fuzz each target for SECONDS (default 60)
 #   scripts/fuzz.sh --replay [TARGET...]    run each target once over its seed corpus (for CI)
 #   HTTP_PARSER_SOURCE=DIR scripts/fuzz.sh  also instrument http-parser from a checkout in DIR
-# TARGET: response_parser threshold spec_loader plan agent_task (default: all). New corpus entries
+# TARGET: response_parser threshold spec_loader plan agent_task example_generator data_rows
+# settings http2 result_file server_request (default: all). New corpus entries
 # go to build-fuzz/corpus/TARGET (outside git, seeded from fuzz/corpus/TARGET and the sample
 # specs); crashes to build-fuzz/artifacts/TARGET/. Exits non-zero on a crash, naming the input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all_targets=(response_parser threshold spec_loader plan agent_task)
+all_targets=(response_parser threshold spec_loader plan agent_task example_generator data_rows settings
+  http2 result_file server_request)
 
 replay=0
 seconds=60
@@ -57,13 +59,21 @@ extra_seeds() {
       fi
       ls tests/fixtures/*.yaml 2>/dev/null || true
       ;;
+    result_file) ls tests/fixtures/compare/*.json ;;  # recorded runs, 20 cases each
   esac
 }
 
 dict_of() {
   case $1 in
     response_parser) echo fuzz/dict/response_parser.dict ;;
+    server_request) echo fuzz/dict/server_request.dict ;;
     threshold) echo fuzz/dict/threshold.dict ;;
+    http2) echo fuzz/dict/http2.dict ;;
+    settings)
+      # libFuzzer takes one dictionary: the document tokens and the setting names together.
+      cat fuzz/dict/document.dict fuzz/dict/settings.dict >build-fuzz/settings.dict
+      echo build-fuzz/settings.dict
+      ;;
     *) echo fuzz/dict/document.dict ;;
   esac
 }

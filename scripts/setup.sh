@@ -19,6 +19,7 @@ packages=(
   python3-numpy
   prometheus
   jmeter jmeter-http default-jdk-headless
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

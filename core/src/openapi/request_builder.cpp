@@ -229,7 +229,10 @@ std::string RequestBuilder::body_of_size(const api::Operation& op, std::size_t b
 }
 
 std::vector<json::object> load_data_rows(const std::string& path) {
-  const std::string text = util::read_file(path);
+  return parse_data_rows(util::read_file(path), path);
+}
+
+std::vector<json::object> parse_data_rows(std::string_view text, const std::string& path) {
   std::size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
   std::vector<json::object> rows;

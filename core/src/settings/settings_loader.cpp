@@ -168,7 +168,10 @@ api::Settings resolve_settings(const SettingsInput& input) {
   if (const auto* custom = input.config.if_contains("patterns")) {
     const std::string where = input.config_name + ": /patterns";
     if (!custom->is_object()) throw UserError(where + ": must be a mapping of name to pattern");
-    for (const auto& [name, value] : custom->as_object()) {
+    for (const auto& entry : custom->as_object()) {
+      // (not a structured binding: clang 14, the fuzzing build's, cannot capture one)
+      const auto& name = entry.key();
+      const auto& value = entry.value();
       const std::string at = where + "/" + std::string(name);
       if (!value.is_object()) throw UserError(at + ": must be a mapping");
       api::LoadPattern p{std::string(name), 1, 30, 0, 1.0};

@@ -53,5 +53,7 @@ std::string serialize_body(const boost::json::value& value, const std::string& c
 
 // Loads --data: a JSON array of objects, or CSV with a header row. Throws perf::UserError.
 std::vector<boost::json::object> load_data_rows(const std::string& path);
+// The same from the file's text; `path` names it in messages.
+std::vector<boost::json::object> parse_data_rows(std::string_view text, const std::string& path);
 
 }  // namespace perf::openapi
