@@ -1,4 +1,5 @@
 #include "perf/settings/settings_loader.hpp"
+#include "perf/util/document.hpp"
 #include "perf/util/user_error.hpp"
 
 #include <boost/json.hpp>
@@ -74,6 +75,27 @@ BOOST_AUTO_TEST_CASE(config_defines_custom_patterns) {
   auto unknown = input({});
   unknown.cli["pattern"] = "nope";
   BOOST_CHECK_THROW(resolve_settings(unknown), perf::UserError);
+}
+
+BOOST_AUTO_TEST_CASE(pattern_fields_out_of_range_name_the_place_not_undefined_behaviour) {
+  // Found with the settings fuzz target's sanitizers: users of 1e300 was converted to int as it
+  // was (undefined behaviour), and a YAML .inf passed as a finite number.
+  auto expect = [](const std::string& config, const std::string& message) {
+    auto in = input({});
+    in.config_name = "perf.yaml";
+    in.config = perf::util::parse_document(config, "perf.yaml").as_object();
+    BOOST_CHECK_EXCEPTION(resolve_settings(in), perf::UserError, [&](const perf::UserError& e) {
+      BOOST_TEST_INFO("what: " << e.what());
+      return std::string(e.what()) == message;
+    });
+  };
+  expect(R"({"patterns": {"x": {"users": 1e300}}})",
+         "perf.yaml: /patterns/x/users: must be a whole number >= 1 and <= 10000000");
+  expect(R"({"patterns": {"x": {"users": 2.5}}})",
+         "perf.yaml: /patterns/x/users: must be a whole number >= 1 and <= 10000000");
+  expect("patterns:\n  x:\n    duration: .inf\n",
+         "perf.yaml: /patterns/x/duration: must be a number >= 0");
+  expect("time_scale: .inf\n", "perf.yaml: /time_scale: must be a positive number");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

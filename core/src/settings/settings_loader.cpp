@@ -86,7 +86,11 @@ class Resolver {
   }
 
   static double as_number(const Found& f, const char* what) {
-    if (f.number) return *f.number;
+    if (f.number) {
+      // A YAML config can say .inf or .nan; every setting is a finite quantity.
+      if (!std::isfinite(*f.number)) throw UserError(f.source + ": must be " + what);
+      return *f.number;
+    }
     try {
       std::size_t used = 0;
       const double v = std::stod(*f.text, &used);
@@ -175,17 +179,23 @@ api::Settings resolve_settings(const SettingsInput& input) {
       const std::string at = where + "/" + std::string(name);
       if (!value.is_object()) throw UserError(at + ": must be a mapping");
       api::LoadPattern p{std::string(name), 1, 30, 0, 1.0};
-      auto field = [&](const char* key, double low) -> std::optional<double> {
+      // Finite, at least `low`, and for users a whole number an int holds: `users: 1e300` was
+      // converted to int as it was, which is undefined (found by the settings fuzz target's
+      // sanitizers, docs/hardening.md).
+      auto field = [&](const char* key, double low, bool whole) -> std::optional<double> {
         const auto* v = value.as_object().if_contains(key);
         if (!v) return std::nullopt;
-        if (!v->is_number() || v->to_number<double>() < low)
-          throw UserError(at + "/" + key + ": must be a number >= " + std::to_string(int(low)));
-        return v->to_number<double>();
+        const double d = v->is_number() ? v->to_number<double>() : 0;
+        if (!v->is_number() || !std::isfinite(d) || d < low ||
+            (whole && (d != std::floor(d) || d > 1e7)))
+          throw UserError(at + "/" + key + ": must be " + (whole ? "a whole number" : "a number") +
+                          " >= " + std::to_string(int(low)) + (whole ? " and <= 10000000" : ""));
+        return d;
       };
-      if (auto v = field("users", 1)) p.users = int(*v);
-      if (auto v = field("duration", 0)) p.duration_s = *v;
-      if (auto v = field("ramp_up", 0)) p.ramp_up_s = *v;
-      if (auto v = field("think_time", 0)) p.think_time_s = *v;
+      if (auto v = field("users", 1, true)) p.users = int(*v);
+      if (auto v = field("duration", 0, false)) p.duration_s = *v;
+      if (auto v = field("ramp_up", 0, false)) p.ramp_up_s = *v;
+      if (auto v = field("think_time", 0, false)) p.think_time_s = *v;
       std::erase_if(s.patterns, [&](const api::LoadPattern& q) { return q.name == p.name; });
       s.patterns.push_back(p);
     }
