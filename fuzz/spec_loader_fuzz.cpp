@@ -25,14 +25,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A folder of this process's own (libFuzzer may run jobs side by side).
+// A folder of this process's own (libFuzzer may run jobs side by side), removed at exit.
+struct Folder {
+  fs::path path = fs::temp_directory_path() / ("perf-agent-fuzz-" + std::to_string(::getpid()));
+  Folder() { fs::create_directories(path / "schemas"); }
+  ~Folder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
 const fs::path& folder() {
-  static const fs::path made = [] {
-    const fs::path p = fs::temp_directory_path() / ("perf-agent-fuzz-" + std::to_string(::getpid()));
-    fs::create_directories(p / "schemas");
-    return p;
-  }();
-  return made;
+  static const Folder made;
+  return made.path;
 }
 
 void write(const fs::path& path, std::string_view text) {
@@ -52,9 +57,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     text = text.substr(0, first);
     const auto second = rest.find(separator);
     write(folder() / "common.yaml", rest.substr(0, second));
-    write(folder() / "schemas" / "pet.json",
-          second == std::string_view::npos ? std::string_view("{}")
-                                           : rest.substr(second + separator.size()));
+    write(folder() / "schemas" / "pet.json", second == std::string_view::npos
+                                                 ? std::string_view("{}")
+                                                 : rest.substr(second + separator.size()));
     name = (folder() / "openapi.yaml").string();
   }
   try {
