@@ -48,6 +48,14 @@ std::vector<std::shared_ptr<run::ReporterObserver>> make_reporters(
   return out;
 }
 
+// Says when the run is over and its reports are being written: run_finished reaches it before
+// the reporters. Used on the control thread only.
+class RunEnd final : public run::RunObserver {
+ public:
+  void run_finished(const api::RunSummary&) override { finished = true; }
+  bool finished = false;
+};
+
 }  // namespace
 
 plan::Plan plan_for_run(const CommandLine& cl, const api::Settings& settings, bool quick,
@@ -204,27 +212,42 @@ int run_command(const CommandLine& cl) {
 
   // Reporters before the progress display: once a second shows on the terminal, every live
   // reporter has it too.
+  auto run_end = std::make_shared<RunEnd>();
+  runner.bus().subscribe(run_end);
   for (const auto& r : reporters) runner.bus().subscribe(r);
   runner.bus().subscribe(progress);
 
+  // Ctrl-C and SIGTERM are handled on the control thread, the thread that writes the reports
+  // (run_finished): a signal that comes while they are written waits until the last one is
+  // complete, so no report is cut short and no temporary file is left behind. It still makes the
+  // exit code 130. The set stays armed until every report is written.
   boost::asio::signal_set signals(runner.control(), SIGINT, SIGTERM);
+  bool signal_after_run = false;  // control thread only (then read after `cleared` below)
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int) {
         if (ec) return;
-        if (runner.stop_signal().requested()) _exit(130);  // a second Ctrl-C: quit now
-        runner.stop(
-            "stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
+        if (run_end->finished) {
+          signal_after_run = true;  // the reports are written: nothing to stop or to cut short
+        } else {
+          if (runner.stop_signal().requested()) _exit(130);  // a second Ctrl-C: quit now
+          runner.stop(
+              "stopping: finishing what is under way and writing reports (Ctrl-C again to quit "
+              "now)");
+        }
         signals.async_wait(on_signal);
       };
   signals.async_wait(on_signal);
   auto outcome = runner.run();
-  // The signal set lives on the control thread: cancel it there, and wait for that.
-  std::promise<void> cancelled;
+  // The signal set lives on the control thread: clear it there, and wait for that. A signal
+  // after this point finds the default action again: every report is complete by then.
+  std::promise<void> cleared;
   boost::asio::post(runner.control(), [&] {
-    signals.cancel();
-    cancelled.set_value();
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+    signals.clear(ignored);
+    cleared.set_value();
   });
-  cancelled.get_future().wait();
+  cleared.get_future().wait();
   if (const auto* unreachable = std::get_if<run::Unreachable>(&outcome)) {
     std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
     return 3;
@@ -246,7 +269,13 @@ int run_command(const CommandLine& cl) {
     std::cerr << "perf-agent: every request failed (" << kinds << "): is the target up at "
               << summary.info.target << "?\n";
   }
-  if (write_failures && summary.exit_code == 0) return 3;
+  // A lost report is a runtime failure even when the verdict failed: 3 over 0 and 1. An
+  // interrupted run stays 130, whatever else happened (README "Exit codes").
+  if (signal_after_run) {
+    std::cerr << "perf-agent: interrupted as the run ended: the reports were completed first\n";
+    return 130;
+  }
+  if (write_failures && summary.exit_code != 130) return 3;
   return summary.exit_code;
 }
 
