@@ -10,14 +10,12 @@
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
 #include "run_setup.hpp"
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
+#include "signal_watch.hpp"
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
-#include <future>
 #include <iostream>
 #include <optional>
 
@@ -49,12 +47,14 @@ std::vector<std::shared_ptr<run::ReporterObserver>> make_reporters(
 }
 
 // Says when the run is over and its reports are being written: run_finished reaches it before
-// the reporters. Used on the control thread only.
+// the reporters. Set on the control thread, read by the signal watch's.
 class RunEnd final : public run::RunObserver {
  public:
   void run_finished(const api::RunSummary&) override { finished = true; }
-  bool finished = false;
+  std::atomic<bool> finished = false;
 };
+
+using outcome_type = std::variant<api::RunSummary, run::Unreachable>;
 
 }  // namespace
 
@@ -217,42 +217,27 @@ int run_command(const CommandLine& cl) {
   for (const auto& r : reporters) runner.bus().subscribe(r);
   runner.bus().subscribe(progress);
 
-  // Ctrl-C and SIGTERM are handled on the control thread, the thread that writes the reports
-  // (run_finished): a signal that comes while they are written waits until the last one is
-  // complete, so no report is cut short and no temporary file is left behind. It still makes the
-  // exit code 130. The set stays armed until every report is written.
-  boost::asio::signal_set signals(runner.control(), SIGINT, SIGTERM);
-  bool signal_after_run = false;  // control thread only (then read after `cleared` below)
-  std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        if (run_end->finished) {
-          signal_after_run = true;  // the reports are written: nothing to stop or to cut short
-        } else {
-          if (runner.stop_signal().requested()) _exit(130);  // a second Ctrl-C: quit now
-          runner.stop(
-              "stopping: finishing what is under way and writing reports (Ctrl-C again to quit "
-              "now)");
-        }
-        signals.async_wait(on_signal);
-      };
-  signals.async_wait(on_signal);
-  auto outcome = runner.run();
-  // The signal set lives on the control thread: clear it there, and wait for that. A signal
-  // after this point finds the default action again: every report is complete by then.
-  std::promise<void> cleared;
-  boost::asio::post(runner.control(), [&] {
-    boost::system::error_code ignored;
-    signals.cancel(ignored);
-    signals.clear(ignored);
-    cleared.set_value();
-  });
-  cleared.get_future().wait();
-  if (const auto* unreachable = std::get_if<run::Unreachable>(&outcome)) {
-    std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
-    return 3;
+  // Ctrl-C and SIGTERM: the first stops the run (its reports are written with what was
+  // measured), a second quits at once. Once the run is over and its reports are being written,
+  // neither stops anything: the reports are finished, so none is cut short and no temporary file
+  // is left behind, and the exit code is still 130. Armed until every report is written; after
+  // that a signal has its default action again.
+  std::optional<outcome_type> outcome;
+  {
+    SignalWatch watch([&](int count) {
+      if (run_end->finished) return;  // the reports are being written: let them finish
+      if (count > 1) _exit(130);      // a second Ctrl-C: quit now
+      runner.stop(
+          "stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
+    });
+    outcome = runner.run();
   }
-  const auto& summary = std::get<api::RunSummary>(outcome);
+  const bool signalled = SignalWatch::received() > 0;
+  if (const auto* unreachable = std::get_if<run::Unreachable>(&*outcome)) {
+    std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
+    return signalled ? 130 : 3;
+  }
+  const auto& summary = std::get<api::RunSummary>(*outcome);
   int write_failures = 0;
   for (const auto& r : reporters)
     if (!r->error().empty()) {
@@ -271,11 +256,12 @@ int run_command(const CommandLine& cl) {
   }
   // A lost report is a runtime failure even when the verdict failed: 3 over 0 and 1. An
   // interrupted run stays 130, whatever else happened (README "Exit codes").
-  if (signal_after_run) {
-    std::cerr << "perf-agent: interrupted as the run ended: the reports were completed first\n";
+  if (signalled) {
+    if (!summary.interrupted)
+      std::cerr << "perf-agent: interrupted as the run ended: the reports were completed first\n";
     return 130;
   }
-  if (write_failures && summary.exit_code != 130) return 3;
+  if (write_failures) return 3;
   return summary.exit_code;
 }
 
