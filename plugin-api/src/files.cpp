@@ -32,6 +32,7 @@ class TemporaryFile {
   explicit TemporaryFile(std::filesystem::path path) : path_(std::move(path)) {
     // 0666 before the umask, as std::ofstream (and so every earlier report) created files.
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    created_ = fd_ >= 0;
   }
   TemporaryFile(const TemporaryFile&) = delete;
   TemporaryFile& operator=(const TemporaryFile&) = delete;
@@ -39,7 +40,7 @@ class TemporaryFile {
   // partial copies, and the folder holds only complete reports.
   ~TemporaryFile() {
     if (fd_ >= 0) ::close(fd_);
-    if (!kept_) ::unlink(path_.c_str());
+    if (created_ && !kept_) ::unlink(path_.c_str());
   }
   int fd() const { return fd_; }
   // Closes the file; errno on failure (NFS reports a full quota at close).
@@ -53,6 +54,7 @@ class TemporaryFile {
  private:
   std::filesystem::path path_;
   int fd_ = -1;
+  bool created_ = false;  // ours to remove: a file we could not open is not
   bool kept_ = false;
 };
 
@@ -80,14 +82,14 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   auto temp_path = path;
   temp_path += ".tmp." + std::to_string(::getpid());
-  const auto failed = [&](const char* what) {
-    return std::runtime_error(path.string() + ": cannot " + what + ": " + std::strerror(errno));
+  // Built before the temporary file is removed, which may change errno.
+  const auto failed = [&] {
+    return std::runtime_error(path.string() + ": cannot write: " + std::strerror(errno));
   };
   TemporaryFile temp(temp_path);
-  if (temp.fd() < 0) throw failed("write");
-  if (!write_all(temp.fd(), content) || ::fsync(temp.fd()) != 0 || !temp.close())
-    throw failed("write");
-  if (::rename(temp_path.c_str(), path.c_str()) != 0) throw failed("write");
+  if (temp.fd() < 0) throw failed();
+  if (!write_all(temp.fd(), content) || ::fsync(temp.fd()) != 0 || !temp.close()) throw failed();
+  if (::rename(temp_path.c_str(), path.c_str()) != 0) throw failed();
   temp.keep();
   // The rename itself made durable; best effort: the report is complete and in place whatever
   // this says.
