@@ -62,6 +62,13 @@ std::string quoted(const std::string& text) {
   return out + "'";
 }
 
+// A shell script of these lines.
+std::string lines(const std::vector<std::string>& script) {
+  std::string out;
+  for (const auto& line : script) out += line + "\n";
+  return out;
+}
+
 std::string command_text(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) out += (out.empty() ? "" : " ") + quoted(a);
@@ -128,18 +135,22 @@ BOOST_AUTO_TEST_CASE(a_full_disk_keeps_the_previous_reports_and_exits_3) {
   const auto disk = folder("full-disk");
   const auto kept = folder("full-disk-kept");
   const auto agent = command_text(ok_run(server.url(), disk));
-  const std::string script =
-      "mount -t tmpfs -o size=256k tmpfs " + quoted(disk) + " || exit 90\n" + agent +
-      " >/dev/null 2>&1 || exit 91\n"
-      "cp " +
-      quoted(disk + "/report.json") + " " + quoted(kept + "/before.json") + " || exit 92\n" +
-      "cp " + quoted(disk + "/junit.xml") + " " + quoted(kept + "/before.xml") + " || exit 92\n" +
-      "dd if=/dev/zero of=" + quoted(disk + "/filler") + " bs=4096 2>/dev/null\n" + agent +
-      "\ncode=$?\n"
-      "cp " +
-      quoted(disk + "/report.json") + " " + quoted(kept + "/after.json") + "\n" + "cp " +
-      quoted(disk + "/junit.xml") + " " + quoted(kept + "/after.xml") + "\n" + "ls -A " +
-      quoted(disk) + " > " + quoted(kept + "/listing") + "\nexit $code\n";
+  const auto copy = [](const std::string& from, const std::string& to) {
+    return "cp " + quoted(from) + " " + quoted(to);
+  };
+  const std::string script = lines({
+      "mount -t tmpfs -o size=256k tmpfs " + quoted(disk) + " || exit 90",
+      agent + " >/dev/null 2>&1 || exit 91",  // the previous reports
+      copy(disk + "/report.json", kept + "/before.json") + " || exit 92",
+      copy(disk + "/junit.xml", kept + "/before.xml") + " || exit 92",
+      "dd if=/dev/zero of=" + quoted(disk + "/filler") + " bs=4096 2>/dev/null",  // ENOSPC: full
+      agent,
+      "code=$?",
+      copy(disk + "/report.json", kept + "/after.json"),
+      copy(disk + "/junit.xml", kept + "/after.xml"),
+      "ls -A " + quoted(disk) + " > " + quoted(kept + "/listing"),
+      "exit $code",
+  });
   const auto r = run({"unshare", "-rm", "sh", "-c", script}, {}, std::chrono::seconds(120));
   BOOST_REQUIRE_MESSAGE(r.exit_code < 90, "the setup failed (" << r.exit_code << "): " << r.err);
   BOOST_TEST(r.exit_code == 3, r.err);
@@ -424,11 +435,11 @@ BOOST_AUTO_TEST_CASE(a_target_that_does_not_resolve_exits_3_at_once_naming_the_h
   // once, and no DNS query leaves the machine. Only this namespace sees that resolv.conf.
   const auto dir = folder("dns");
   std::ofstream(dir + "/resolv.conf") << "nameserver 127.0.0.2\n";
-  const std::string script = "mount --bind " + quoted(dir + "/resolv.conf") +
-                             " /etc/resolv.conf || exit 90\nexec " +
-                             command_text({perf::test::perf_agent(), "run", "--target",
-                                           "http://no-such-host.invalid:8080/", "--users", "1",
-                                           "--iterations", "1", "--quiet"});
+  const std::string script =
+      lines({"mount --bind " + quoted(dir + "/resolv.conf") + " /etc/resolv.conf || exit 90",
+             "exec " + command_text({perf::test::perf_agent(), "run", "--target",
+                                     "http://no-such-host.invalid:8080/", "--users", "1",
+                                     "--iterations", "1", "--quiet"})});
   const auto started = std::chrono::steady_clock::now();
   const auto r = run({"unshare", "-rm", "sh", "-c", script}, {}, std::chrono::seconds(60));
   const double took_s =
