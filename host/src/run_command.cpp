@@ -10,14 +10,12 @@
 #include "perf/verdict/run_thresholds.hpp"
 #include "progress_display.hpp"
 #include "run_setup.hpp"
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
+#include "signal_watch.hpp"
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
-#include <future>
 #include <iostream>
 #include <optional>
 
@@ -47,6 +45,16 @@ std::vector<std::shared_ptr<run::ReporterObserver>> make_reporters(
   }
   return out;
 }
+
+// Says when the run is over and its reports are being written: run_finished reaches it before
+// the reporters. Set on the control thread, read by the signal watch's.
+class RunEnd final : public run::RunObserver {
+ public:
+  void run_finished(const api::RunSummary&) override { finished = true; }
+  std::atomic<bool> finished = false;
+};
+
+using outcome_type = std::variant<api::RunSummary, run::Unreachable>;
 
 }  // namespace
 
@@ -204,32 +212,32 @@ int run_command(const CommandLine& cl) {
 
   // Reporters before the progress display: once a second shows on the terminal, every live
   // reporter has it too.
+  auto run_end = std::make_shared<RunEnd>();
+  runner.bus().subscribe(run_end);
   for (const auto& r : reporters) runner.bus().subscribe(r);
   runner.bus().subscribe(progress);
 
-  boost::asio::signal_set signals(runner.control(), SIGINT, SIGTERM);
-  std::function<void(const boost::system::error_code&, int)> on_signal =
-      [&](const boost::system::error_code& ec, int) {
-        if (ec) return;
-        if (runner.stop_signal().requested()) _exit(130);  // a second Ctrl-C: quit now
-        runner.stop(
-            "stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
-        signals.async_wait(on_signal);
-      };
-  signals.async_wait(on_signal);
-  auto outcome = runner.run();
-  // The signal set lives on the control thread: cancel it there, and wait for that.
-  std::promise<void> cancelled;
-  boost::asio::post(runner.control(), [&] {
-    signals.cancel();
-    cancelled.set_value();
-  });
-  cancelled.get_future().wait();
-  if (const auto* unreachable = std::get_if<run::Unreachable>(&outcome)) {
-    std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
-    return 3;
+  // Ctrl-C and SIGTERM: the first stops the run (its reports are written with what was
+  // measured), a second quits at once. Once the run is over and its reports are being written,
+  // neither stops anything: the reports are finished, so none is cut short and no temporary file
+  // is left behind, and the exit code is still 130. Armed until every report is written; after
+  // that a signal has its default action again.
+  std::optional<outcome_type> outcome;
+  {
+    SignalWatch watch([&](int count) {
+      if (run_end->finished) return;  // the reports are being written: let them finish
+      if (count > 1) _exit(130);      // a second Ctrl-C: quit now
+      runner.stop(
+          "stopping: finishing what is under way and writing reports (Ctrl-C again to quit now)");
+    });
+    outcome = runner.run();
   }
-  const auto& summary = std::get<api::RunSummary>(outcome);
+  const bool signalled = SignalWatch::received() > 0;
+  if (const auto* unreachable = std::get_if<run::Unreachable>(&*outcome)) {
+    std::cerr << "perf-agent: " << unreachable->message << "; nothing was run\n";
+    return signalled ? 130 : 3;
+  }
+  const auto& summary = std::get<api::RunSummary>(*outcome);
   int write_failures = 0;
   for (const auto& r : reporters)
     if (!r->error().empty()) {
@@ -246,7 +254,14 @@ int run_command(const CommandLine& cl) {
     std::cerr << "perf-agent: every request failed (" << kinds << "): is the target up at "
               << summary.info.target << "?\n";
   }
-  if (write_failures && summary.exit_code == 0) return 3;
+  // A lost report is a runtime failure even when the verdict failed: 3 over 0 and 1. An
+  // interrupted run stays 130, whatever else happened (README "Exit codes").
+  if (signalled) {
+    if (!summary.interrupted)
+      std::cerr << "perf-agent: interrupted as the run ended: the reports were completed first\n";
+    return 130;
+  }
+  if (write_failures) return 3;
   return summary.exit_code;
 }
 

@@ -7,6 +7,9 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
 
 using perf::util::parse_document;
@@ -71,6 +74,32 @@ BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temporary_file) {
   int files = 0;
   for (auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
   BOOST_TEST(files == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_atomic_write_names_the_reason_and_keeps_the_old_file) {
+  const auto dir = std::filesystem::path(perf::test::temp_dir()) / "atomic-limit";
+  perf::util::write_file_atomically(dir / "out.json", "{\"old\":1}");
+  // A file size limit below the new content (SIGXFSZ ignored, as perf-agent's main does): the
+  // write fails with EFBIG, which must reach the message.
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  ::getrlimit(RLIMIT_FSIZE, &saved);
+  rlimit small = saved;
+  small.rlim_cur = 100;
+  ::setrlimit(RLIMIT_FSIZE, &small);
+  std::string message;
+  try {
+    perf::util::write_file_atomically(dir / "out.json", std::string(1000, 'x'));
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, old_handler);
+  BOOST_TEST(message == (dir / "out.json").string() + ": cannot write: File too large");
+  BOOST_TEST(perf::util::read_file(dir / "out.json") == "{\"old\":1}");
+  int files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  BOOST_TEST(files == 1);  // no temporary file left
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_file_is_a_user_error_naming_it) {

@@ -12,7 +12,9 @@ namespace perf::util {
 // Throws perf::UserError("FILE: cannot read: reason").
 std::string read_file(const std::filesystem::path& path);
 
-// Creates parent folders. Throws std::runtime_error naming the file on failure.
+// Creates parent folders. Writes PATH.tmp.PID, flushes it to the disk (fsync) and renames it over
+// PATH: PATH holds the old content or the whole new one, whatever happens. Throws
+// std::runtime_error("PATH: cannot write: reason") on failure, the temporary file removed.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 }  // namespace perf::util
