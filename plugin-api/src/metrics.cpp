@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace perf::api {
 
@@ -239,8 +242,18 @@ double number_or(const json::object& o, const char* key, double fallback = 0) {
   if (v->is_uint64()) return double(v->get_uint64());
   return fallback;
 }
+// A number of a result file as an integer type. One it cannot hold (negative counts, 1e300, NaN)
+// means the file is not a result: converting it would be undefined behaviour (found by the
+// result_file fuzz target); the readers turn the exception into an error naming the file.
+template <class T>
+T checked_integer(double v, const char* key) {
+  if (!(v >= double(std::numeric_limits<T>::min()) && v < double(std::numeric_limits<T>::max())))
+    throw std::out_of_range(std::string(key) + ": " + json::serialize(json::value(v)) +
+                            " is out of range");
+  return T(v);
+}
 std::uint64_t count_or(const json::object& o, const char* key) {
-  return std::uint64_t(number_or(o, key));
+  return checked_integer<std::uint64_t>(number_or(o, key), key);
 }
 }  // namespace
 
@@ -342,8 +355,9 @@ Metrics Metrics::from_json(const json::object& o) {
   m.duration_s = number_or(o, "duration_s");
   m.peak_memory_mb = number_or(o, "peak_memory_mb");
   m.avg_cpu_percent = number_or(o, "avg_cpu_percent");
-  m.start_unix_ms = std::int64_t(number_or(o, "start_time") * 1000.0);
-  m.end_unix_ms = std::int64_t(number_or(o, "end_time") * 1000.0);
+  m.start_unix_ms =
+      checked_integer<std::int64_t>(number_or(o, "start_time") * 1000.0, "start_time");
+  m.end_unix_ms = checked_integer<std::int64_t>(number_or(o, "end_time") * 1000.0, "end_time");
   if (const auto* e = o.if_contains("error_latency"); e && e->is_object())
     if (const auto* h = e->as_object().if_contains("histogram"))
       m.error_latency = LatencyDistribution::from_json(*h);
@@ -353,7 +367,7 @@ Metrics Metrics::from_json(const json::object& o) {
       const auto& so = v.as_object();
       ResponseSample sample;
       sample.key = string_or(so, "key");
-      sample.status = int(number_or(so, "status"));
+      sample.status = checked_integer<int>(number_or(so, "status"), "status");
       sample.error_kind = string_or(so, "error");
       sample.status_line = string_or(so, "status_line");
       if (const auto* h = so.if_contains("headers"); h && h->is_object())

@@ -15,11 +15,13 @@
 #include "perf/compare/case_history.hpp"
 #include "perf/compare/result_file.hpp"
 #include "perf/compare/run_comparison.hpp"
+#include "perf/util/user_error.hpp"
 #include "process.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace perf;
 using namespace perf::compare;
@@ -203,6 +205,31 @@ BOOST_AUTO_TEST_CASE(a_history_of_twelve_20ms_runs_has_no_change_point) {
   for (const Metric m : {Metric::p50, Metric::avg, Metric::throughput}) {
     const auto h = case_history(store, "load_test:GET:/:history", m);
     BOOST_TEST(h.change_points.empty(), metric_name(m));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(counts_no_integer_holds_make_a_result_file_unreadable_by_name) {
+  // Found by the result_file fuzz target: a count of 1.97e107 (or -1) was converted to uint64 as
+  // it was (undefined behaviour). Such a file is now refused, naming the file and the field.
+  const auto dir = test::temp_dir();
+  const std::string text =
+      test::slurp(test::source_dir() + "/fuzz/corpus/result_file/one_case_eight_seconds.json");
+  BOOST_REQUIRE(!text.empty());
+  for (const std::string bad : {"1.97e107", "-1"}) {
+    std::string edited = text;
+    const std::string field = "\"total_requests\": ";
+    const auto at = edited.find(field);
+    BOOST_REQUIRE(at != std::string::npos);
+    const auto end = edited.find_first_of(",}", at);
+    edited.replace(at + field.size(), end - at - field.size(), bad);
+    const std::string file = dir + "/bad-count.json";
+    std::ofstream(file) << edited;
+    BOOST_CHECK_EXCEPTION(read_result_file(file), UserError, [&](const UserError& e) {
+      BOOST_TEST_INFO("what: " << e.what());
+      const std::string what = e.what();
+      return what.rfind(file + ": not a readable perf-agent result: total_requests: ", 0) == 0 &&
+             what.find("is out of range") != std::string::npos;
+    });
   }
 }
 

@@ -153,4 +153,20 @@ BOOST_AUTO_TEST_CASE(body_fields_words) {
   BOOST_TEST(!body_fields_from("some"));
 }
 
+BOOST_AUTO_TEST_CASE(lengths_and_counts_beyond_any_size_are_bounded_not_undefined) {
+  // Found by the example_generator fuzz target: maxLength 4.4e44 was converted to size_t as it
+  // was (undefined behaviour). Sizes from a schema are now read within [0, 1 MiB].
+  BOOST_TEST(example(R"({"type": "string", "maxLength": 4.4e44})") == json::value("example"));
+  BOOST_TEST(example(R"({"type": "string", "maxLength": -5})") == json::value(""));
+  BOOST_TEST(example(R"({"type": "string", "minLength": 1e300})").as_string().size() == 1u << 20);
+  BOOST_TEST(example(R"({"type": "array", "minItems": 1e300, "items": {"type": "integer"}})")
+                 .as_array()
+                 .size() == 3u);
+  ExampleOptions options{1, true};
+  const auto grown = example_of_size(
+      json::parse(R"({"type": "array", "maxItems": 1e300, "items": {"type": "string"}})"), 4096,
+      options);
+  BOOST_TEST(json::serialize(grown).size() >= 4096u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

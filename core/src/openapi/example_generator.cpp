@@ -38,6 +38,18 @@ struct Generator {
     return fallback;
   }
 
+  // A length or count from a schema (minLength, maxItems...) as a size, within [0, cap]: a
+  // schema from anywhere may say 1e300 or -5, and converting such a double to an integer type is
+  // undefined behaviour (found by the example_generator fuzz target). The cap keeps one example
+  // within a megabyte whatever a minLength asks.
+  static std::size_t size_of(const json::value& v, double fallback,
+                             std::size_t cap = max_example_length) {
+    const double n = number(v, fallback);
+    if (!(n > 0)) return 0;  // NaN and negatives too
+    return n >= double(cap) ? cap : std::size_t(n);
+  }
+  static constexpr std::size_t max_example_length = 1 << 20;
+
   static std::string type_of(const json::object& o) {
     const auto* t = o.if_contains("type");
     if (!t) {
@@ -124,7 +136,7 @@ struct Generator {
     else
       s = "example";
     if (const auto* min = o.if_contains("minLength")) {
-      const auto n = std::size_t(std::max(0.0, number(*min, 0)));
+      const auto n = size_of(*min, 0);
       // Digits stay digits: a number written as a string grows with leading zeros ("007").
       const bool numeric = integer_formats.count(format) || decimal_formats.count(format);
       if (s.size() < n && numeric)
@@ -133,7 +145,7 @@ struct Generator {
         s.append(n - s.size(), 'x');
     }
     if (const auto* max = o.if_contains("maxLength")) {
-      const auto n = std::size_t(std::max(0.0, number(*max, 0)));
+      const auto n = size_of(*max, 0);
       if (s.size() > n) s.resize(n);
     }
     // A pattern the value does not meet: a value made from the pattern, when it is simple
@@ -247,7 +259,7 @@ struct Generator {
       if (depth >= options.max_depth) return items;
       std::size_t count = 1;
       if (const auto* min = o->if_contains("minItems"))
-        count = std::clamp<std::size_t>(std::size_t(number(*min, 1)), 1, 3);
+        count = std::clamp<std::size_t>(size_of(*min, 1), 1, 3);
       if (const auto* max = o->if_contains("maxItems"); max && number(*max, 1) < 1) count = 0;
       const auto* item_schema = o->if_contains("items");
       for (std::size_t i = 0; i < count; ++i)
@@ -288,7 +300,7 @@ std::size_t grow(json::value& value, const json::value& schema, std::size_t need
     std::size_t room = need;
     if (o)
       if (const auto* max = o->if_contains("maxLength")) {
-        const auto limit = std::size_t(Generator::number(*max, 0));
+        const auto limit = Generator::size_of(*max, 0, SIZE_MAX);
         const auto size = value.get_string().size();
         room = limit > size ? std::min(need, limit - size) : 0;
       }
@@ -301,7 +313,7 @@ std::size_t grow(json::value& value, const json::value& schema, std::size_t need
     std::size_t limit = SIZE_MAX;
     if (o)
       if (const auto* max = o->if_contains("maxItems"))
-        limit = std::size_t(Generator::number(*max, 0));
+        limit = Generator::size_of(*max, 0, SIZE_MAX);
     std::size_t added = 0;
     // Grow the first item before repeating it, so small items do not need millions of copies.
     if (item_schema)

@@ -66,7 +66,10 @@ json::value typed_for(const json::value& value, const json::value* schema) {
     double number = 0;
     const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), number);
     if (ec == std::errc() && end == word.data() + word.size() && !word.empty()) {
-      if (t == "integer" && number == std::floor(number)) return std::int64_t(number);
+      // Beyond what an int64 holds the value stays a double: converting it would be undefined
+      // behaviour (found by the data_rows fuzz target).
+      if (t == "integer" && number == std::floor(number) && number >= -0x1p63 && number < 0x1p63)
+        return std::int64_t(number);
       return number;
     }
   }
