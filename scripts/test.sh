@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The suites --tsan builds and runs: every one that drives the shared executor, the metrics bus,
-# the load engine's threads or the service's threads inside its own process.
-tsan_suites=(unit_engine_parts unit_service unit_live service_hooks engine_truth)
+# the load engine's threads or the service's threads, in its own process or in perf-agent's.
+tsan_suites=(unit_engine_parts unit_service unit_live service_hooks engine_truth service live)
 
 # sanitized_build DIR FLAGS [TARGET...]: configures and builds DIR with FLAGS on every compile
 # and link (plugins and test servers included).

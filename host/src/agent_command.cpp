@@ -78,10 +78,14 @@ int agent_command(const CommandLine& cl) {
   const auto outcome = run_task(prepared, policy, [&](run::Runner* runner) {
     if (!runner) {
       if (!signals) return;
-      // The signal set lives on the control thread: cancelled there, and waited for.
+      // The signal set lives on the control thread: cancelled and destroyed there, and waited
+      // for. Destroyed now, not at the end of this function: by then the Runner's io_context and
+      // its signal service are gone, and the set's destructor would use them (a use after free
+      // that ThreadSanitizer found, docs/hardening.md).
       std::promise<void> cancelled;
       boost::asio::post(signals->get_executor(), [&] {
         signals->cancel();
+        signals.reset();
         cancelled.set_value();
       });
       cancelled.get_future().wait();
