@@ -11,7 +11,11 @@
 #include "perf/service/agent_task.hpp"
 #include "perf/util/user_error.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <boost/json/parse.hpp>
@@ -25,6 +29,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -104,26 +109,41 @@ Harness& harness() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Harness& h = harness();
-  asio::ip::tcp::socket socket(h.client);
+// The client: connect from the next source address, send the input, end its side, read until
+// the server closes. Asynchronous, so that libFuzzer's SIGALRM (its -timeout clock) cannot
+// interrupt a blocking call: the reactor resumes after EINTR, a blocking connect fails with it.
+asio::awaitable<void> client(asio::ip::tcp::socket& socket, asio::ip::tcp::endpoint server,
+                             std::string_view input) {
   boost::system::error_code ec;
-  // The client ends its side first, so each connection leaves a TIME_WAIT entry for a minute
-  // and one source address runs out of ports after about 28,000 inputs. Source addresses taken
-  // in turn from 127.1.0.0/16 (loopback all the same) keep every connection's ports apart.
-  static std::uint32_t next_source = 0;
-  socket.open(asio::ip::tcp::v4());
-  socket.bind({asio::ip::address_v4((127u << 24) | (1u << 16) | (next_source++ & 0xffffu)), 0}, ec);
-  if (!ec) socket.connect(h.http.local_endpoint(), ec);
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  co_await socket.async_connect(server, token);
   if (ec) {
     // The server stopped accepting: a finding.
     std::fprintf(stderr, "server_request_fuzz: cannot connect: %s\n", ec.message().c_str());
     std::abort();
   }
-  // A server that never answers nor closes is a finding too: libFuzzer's -timeout sees it.
-  asio::write(socket, asio::buffer(data, size), ec);
+  co_await asio::async_write(socket, asio::buffer(input), token);
   socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   char sink[4096];
-  while (!ec) socket.read_some(asio::buffer(sink), ec);
+  for (ec = {}; !ec;) co_await socket.async_read_some(asio::buffer(sink), token);
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  Harness& h = harness();
+  asio::ip::tcp::socket socket(h.client);
+  // The client ends its side first, so each connection leaves a TIME_WAIT entry for a minute
+  // and one source address runs out of ports after about 28,000 inputs. Source addresses taken
+  // in turn from 127.1.0.0/16 (loopback all the same) keep every connection's ports apart.
+  static std::uint32_t next_source = 0;
+  boost::system::error_code ec;
+  socket.open(asio::ip::tcp::v4());
+  socket.bind({asio::ip::address_v4((127u << 24) | (1u << 16) | (next_source++ & 0xffffu)), 0}, ec);
+  // A server that never answers nor closes is a finding too: libFuzzer's -timeout sees it.
+  asio::co_spawn(h.client,
+                 client(socket, h.http.local_endpoint(),
+                        std::string_view(reinterpret_cast<const char*>(data), size)),
+                 asio::detached);
+  h.client.run();
+  h.client.restart();
   return 0;
 }

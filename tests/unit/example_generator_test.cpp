@@ -1,4 +1,5 @@
 #include "perf/openapi/example_generator.hpp"
+#include "perf/openapi/pattern_example.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -167,6 +168,28 @@ BOOST_AUTO_TEST_CASE(lengths_and_counts_beyond_any_size_are_bounded_not_undefine
       json::parse(R"({"type": "array", "maxItems": 1e300, "items": {"type": "string"}})"), 4096,
       options);
   BOOST_TEST(json::serialize(grown).size() >= 4096u);
+}
+
+BOOST_AUTO_TEST_CASE(patterns_std_regex_cannot_be_trusted_with_are_not_run) {
+  // Found by the example_generator fuzz target: a backreference "\\2222222222222222222" overflowed
+  // a long inside libstdc++'s regex compiler (undefined behaviour), as a quantifier's count does.
+  // Such patterns are now not checked.
+  BOOST_TEST(!matches_pattern("aa", "(a)\\2222222222222222222"));
+  BOOST_TEST(!matches_pattern("aa", "a{2222222222222222222}"));
+  BOOST_TEST(matches_pattern("aa", "(a)\\1"));
+  BOOST_TEST(!matches_pattern("aa", "a{1,1001}"));
+  BOOST_TEST(matches_pattern("aa", "a{1,1000}"));
+  BOOST_TEST(matches_pattern("{12345}", "\\{12345\\}"));         // escaped braces are literals
+  BOOST_TEST(!matches_pattern(std::string(5000, 'a'), "^a+$"));  // a text that long: not run
+  BOOST_TEST(!example_matching("^[0-9]{1000000000}$"));          // no example of a gigabyte
+  BOOST_TEST(*example_matching("^[0-9]{3}$") == "000");
+  std::vector<std::string> notes;
+  ExampleOptions options{1, true};
+  options.notes = &notes;
+  const auto value = example_of(
+      json::parse(R"({"type": "string", "pattern": "^a{2222222222222222222}$"})"), options);
+  BOOST_TEST(value.is_string());
+  BOOST_TEST(notes.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
