@@ -120,6 +120,29 @@ paths:
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_ref_to_a_file_name_the_system_refuses_is_a_user_error) {
+  // Found by the spec_loader fuzz target: a file name over NAME_MAX (255 bytes) made
+  // std::filesystem::exists throw filesystem_error, which reached the user as an internal error.
+  const std::string long_name(300, 'n');
+  const auto path = write_temp("long-ref.yaml", R"(openapi: 3.0.0
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: ')" + long_name + R"(.yaml#/P'
+      responses: {200: {description: ok}}
+)");
+  try {
+    load_spec(path);
+    BOOST_FAIL("accepted a $ref to a file that cannot exist");
+  } catch (const perf::UserError& e) {
+    const std::string m = e.what();
+    BOOST_TEST(m.find("long-ref.yaml: $ref '" + long_name) != std::string::npos, m);
+    BOOST_TEST(m.find("File name too long") != std::string::npos, m);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(ref_fragments_are_percent_decoded_then_read_as_json_pointers) {
   // "~1" is '/', "~0" is '~' (RFC 6901); %XX in the fragment is decoded first (RFC 6901 6).
   const auto path = write_temp("escapes.yaml", R"(openapi: 3.0.0

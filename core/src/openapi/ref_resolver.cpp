@@ -66,7 +66,13 @@ Located RefResolver::resolve(const std::string& ref, const fs::path& from) const
     std::error_code ec;
     target = fs::weakly_canonical(from.parent_path() / file_part, ec);
     if (ec) target = (from.parent_path() / file_part).lexically_normal();
-    if (!fs::exists(target))
+    // The non-throwing form: a name the system refuses (longer than NAME_MAX, found by the
+    // spec_loader fuzz target) threw std::filesystem::filesystem_error, an "internal error".
+    const bool exists = fs::exists(target, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw UserError(from.string() + ": $ref '" + ref + "': file " + target.string() + ": " +
+                      ec.message());
+    if (!exists)
       throw UserError(from.string() + ": dangling $ref '" + ref + "': file " + target.string() +
                       " does not exist");
   }
