@@ -3,6 +3,8 @@
 # them one after the other (docs/hardening.md).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]   fuzz each target for SECONDS (default 60)
 #   scripts/fuzz.sh --replay [TARGET...]    run each target once over its seed corpus (for CI)
+#   scripts/fuzz.sh --merge [TARGET...]     minimize build-fuzz/corpus/TARGET (what fuzzing kept)
+#                                           into fuzz/corpus/TARGET, files up to 32 KB, to commit
 #   HTTP_PARSER_SOURCE=DIR scripts/fuzz.sh  also instrument http-parser from a checkout in DIR
 # TARGET: response_parser threshold spec_loader plan agent_task example_generator data_rows
 # settings http2 result_file server_request (default: all). New corpus entries
@@ -14,9 +16,13 @@ all_targets=(response_parser threshold spec_loader plan agent_task example_gener
   http2 result_file server_request)
 
 replay=0
+merge=0
 seconds=60
 if [[ ${1:-} == --replay ]]; then
   replay=1
+  shift
+elif [[ ${1:-} == --merge ]]; then
+  merge=1
   shift
 elif [[ ${1:-} =~ ^[0-9]+$ ]]; then
   seconds=$1
@@ -86,6 +92,30 @@ for t in "${targets[@]}"; do
   mkdir -p build-fuzz/logs "$artifacts"
   common=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts"
     -dict="$(dict_of "$t")")
+  if ((merge)); then
+    # libFuzzer's merge keeps the smallest set of inputs that reaches every feature of them all,
+    # the committed seeds first. Named seeds stay as they are; a kept input is added under its
+    # SHA-1 (libFuzzer's name for it) unless a seed already has its content or it is over 32 KB.
+    merged=build-fuzz/merged/$t
+    rm -rf "$merged"
+    mkdir -p "$merged" "build-fuzz/corpus/$t"
+    if nice "$bin" "${common[@]}" -merge=1 "$merged" "fuzz/corpus/$t" "build-fuzz/corpus/$t" >"$log" 2>&1; then rc=0; else rc=$?; fi
+    declare -A have=()
+    for f in "fuzz/corpus/$t"/*; do have[$(sha1sum <"$f" | cut -c1-40)]=1; done
+    added=0
+    for f in "$merged"/*; do
+      [[ -f $f ]] || continue
+      sum=$(sha1sum <"$f" | cut -c1-40)
+      ((${have[$sum]:-0})) && continue
+      (($(stat -c %s "$f") <= 32768)) || continue
+      cp "$f" "fuzz/corpus/$t/$sum"
+      added=$((added + 1))
+    done
+    unset have
+    echo "$t: $(ls "$merged" | wc -l) inputs after merging, $added added to fuzz/corpus/$t"
+    ((rc == 0)) || { echo "fuzz: $t merge FAILED (exit $rc); log $log" >&2; status=1; }
+    continue
+  fi
   if ((replay)); then
     # -runs=0: load (and so run) every seed once, then stop.
     if nice "$bin" "${common[@]}" -runs=0 "fuzz/corpus/$t" >"$log" 2>&1; then rc=0; else rc=$?; fi
