@@ -163,10 +163,10 @@ CommandResult Process::wait(std::chrono::milliseconds timeout) {
   return result;
 }
 
-Server::Server(const std::vector<std::string>& argv) {
+Server::Server(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
   static int counter = 0;
   const std::string base = temp_dir() + "/server" + std::to_string(++counter);
-  pid_ = spawn(argv, {}, base + ".out", base + ".err");
+  pid_ = spawn(argv, env, base + ".out", base + ".err");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string out = slurp(base + ".out");

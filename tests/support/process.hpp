@@ -51,8 +51,9 @@ class Process {
 
 class Server {
  public:
-  // Starts the program and waits (up to 10 s) for its "listening on URL" line.
-  explicit Server(const std::vector<std::string>& argv);
+  // Starts the program and waits (up to 10 s) for its "listening on URL" line. Environment
+  // additions as "NAME=value".
+  explicit Server(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
   // For servers that do not say where they listen: waits until 127.0.0.1:port accepts.
   Server(const std::vector<std::string>& argv, int port);
   ~Server();
