@@ -12,3 +12,7 @@ pkg_check_modules(NGHTTP2 REQUIRED IMPORTED_TARGET libnghttp2)
 # SQLite (Debian libsqlite3-dev): the run history (core/compare/history_store), later the service's
 # task store.
 find_package(SQLite3 REQUIRED)
+# RE2 (Debian libre2-dev): schema `pattern`s from specs from anywhere are checked with it, in time
+# linear in the text whatever the pattern; std::regex backtracks and a pattern such as
+# "( ?+++++++...)$" kept it busy for minutes (docs/hardening.md).
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev libboost-test1.81-dev
   libboost-url1.81-dev
-  libssl-dev libyaml-cpp-dev libcsv-dev libhttp-parser-dev
+  libssl-dev libyaml-cpp-dev libcsv-dev libhttp-parser-dev libre2-dev
   ccache nginx-light wrk libxml2-utils python3-junitparser python3-jsonschema curl openssl chromium time util-linux
   abigail-tools
   etcd-server python3-jupyter-server

@@ -8,13 +8,14 @@
 
 namespace perf::openapi {
 
-// A string the pattern accepts (checked with std::regex, ECMAScript as OpenAPI says), or nullopt
+// A string the pattern accepts (checked with matches_pattern below), or nullopt
 // when the pattern is beyond this generator or malformed.
 std::optional<std::string> example_matching(const std::string& pattern);
 
-// True when `text` matches `pattern` somewhere (JSON Schema's unanchored search); false for a
-// malformed pattern, and for one std::regex cannot be trusted with (over 1 KB, a repetition count
-// over 1000, a text over 4 KB): those are not checked.
+// True when `text` matches `pattern` somewhere (JSON Schema's unanchored search), checked with RE2
+// in time linear in the text; false for a malformed pattern and for what RE2 does not do
+// (backreferences, lookaround, repetition counts over 1000, patterns over 4 KB): those are not
+// checked.
 bool matches_pattern(const std::string& text, const std::string& pattern);
 
 }  // namespace perf::openapi
