@@ -15,4 +15,6 @@ find_package(SQLite3 REQUIRED)
 # RE2 (Debian libre2-dev): schema `pattern`s from specs from anywhere are checked with it, in time
 # linear in the text whatever the pattern; std::regex backtracks and a pattern such as
 # "( ?+++++++...)$" kept it busy for minutes (docs/hardening.md).
-pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# (The library alone, not pkg-config's target: its -pthread compile flag would change every
+# object's flags, and with them every ccache key, for nothing; Threads::Threads is linked already.)
+find_library(PERF_AGENT_RE2_LIBRARY re2 REQUIRED)
